@@ -1,0 +1,316 @@
+"""The ``gracious`` command: the only place that prints, configures logging and picks exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from detector import __version__
+from detector.classifier import Model, Verdict, classify_many
+from detector.compose import compose
+from detector.config import Config, load_config
+from detector.corpus import iter_eml
+from detector.errors import GraciousError, MessageError
+from detector.facts import Facts, extract
+from detector.message import Message, parse
+from drafts import RenderError
+
+__all__ = ["main"]
+
+log = logging.getLogger("gracious")
+BATCH = 256
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure:
+            reconfigure(encoding="utf-8", errors="replace")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args))
+    except (GraciousError, RenderError) as err:
+        return _fail(str(err), args.debug)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as err:  # the error boundary: one line, traceback only with --debug
+        return _fail(f"unexpected {type(err).__name__}: {err}. Please report it", args.debug, 70)
+
+
+def _fail(message: str, debug: bool, code: int = 1) -> int:
+    if debug:
+        log.exception("traceback")
+    text = message.rstrip(".")
+    hint = "" if debug else " (run with --debug for details)" if code == 70 else ""
+    print(f"Error: {text}.{hint}", file=sys.stderr)
+    return code
+
+
+def _configure_logging(verbose: int) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    logging.getLogger("mailparser").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser = argparse.ArgumentParser(
+        prog="gracious",
+        description="Find job-application rejections in your mail and draft a gracious reply.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"gracious {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, help_: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p.set_defaults(handler=handler)
+        return p
+
+    p = command("classify", "Say whether each message is a job-application rejection.", _classify)
+    _paths_and_config(p)
+    p = command(
+        "draft", "Classify, extract the facts and render the reply draft (no mailbox).", _draft
+    )
+    _paths_and_config(p)
+    p = command("train", "Fit the classifier on the shipped corpus and write models/.", _train)
+    p.add_argument(
+        "--out", type=Path, help="where to write the model (default: the shipped models/)"
+    )
+    p.add_argument(
+        "--corpus", type=Path, help="labeled folder to train on (default: the shipped corpus)"
+    )
+    p.add_argument("--no-cv", action="store_true", help="skip the cross-validated figures")
+    p = command(
+        "evaluate", "Cross-validated figures on the corpus, and on a labeled folder.", _evaluate
+    )
+    p.add_argument(
+        "--labeled",
+        type=Path,
+        metavar="DIR",
+        help="folder with rejection/*.eml, not_rejection/*.eml and optional labels.jsonl",
+    )
+    p.add_argument(
+        "--corpus", type=Path, help="labeled folder to cross-validate (default: shipped corpus)"
+    )
+    p.add_argument("--no-cv", action="store_true", help="skip cross-validation on the corpus")
+    p.add_argument(
+        "--misses", action="store_true", help="list misclassified files and extraction misses"
+    )
+    p.add_argument("-c", "--config", type=Path, help="config file (for the threshold)")
+    return parser
+
+
+def _paths_and_config(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="an .eml file, or a folder searched recursively for *.eml",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per message per line")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's, if any)")
+
+
+# --- classify and draft ------------------------------------------------------------------------
+
+
+def _files(paths: Sequence[Path]) -> Iterator[Path]:
+    for path in paths:
+        if not path.exists():
+            yield path  # reported as an error row, the run goes on
+        else:
+            yield from iter_eml(path)
+
+
+def _parsed(paths: Sequence[Path]) -> Iterator[tuple[Path, Message | str]]:
+    for path in _files(paths):
+        try:
+            yield path, parse(path.read_bytes())
+        except MessageError as err:
+            yield path, str(err)
+        except OSError as err:
+            yield path, f"cannot read file: {err.strerror or err}"
+
+
+def _batches(paths: Sequence[Path]) -> Iterator[list[tuple[Path, Message | str]]]:
+    batch: list[tuple[Path, Message | str]] = []
+    for item in _parsed(paths):
+        batch.append(item)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _scored(
+    model: Model, paths: Sequence[Path]
+) -> Iterator[tuple[Path, Message | str, Verdict | None]]:
+    for batch in _batches(paths):
+        messages = [m for _, m in batch if isinstance(m, Message)]
+        verdicts = iter(classify_many(model, messages))
+        for path, item in batch:
+            yield path, item, next(verdicts) if isinstance(item, Message) else None
+
+
+def _model(config: Config) -> Model:
+    from detector.modelfile import load_model  # noqa: PLC0415 - keeps `gracious --help` fast
+
+    model = load_model()
+    return Model(model.pipeline, config.detector.threshold, model.version, model.metadata)
+
+
+def _classify(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    model = _model(config)
+    out = sys.stdout
+    for path, item, verdict in _scored(model, args.paths):
+        if verdict is None:
+            _emit(out, args.json, {"path": str(path), "error": str(item)}, f"{path}: error: {item}")
+            continue
+        row = {
+            "path": str(path),
+            "rejection": verdict.is_rejection,
+            "probability": verdict.probability,
+        }
+        label = "rejection" if verdict.is_rejection else "not a rejection"
+        _emit(out, args.json, row, f"{path}: {label} (p={verdict.probability:.2f})")
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    if config.identity.is_placeholder:
+        print(
+            "Note: using the placeholder identity [Your Name] <your.name@example.invalid>; "
+            "set [identity] name and email in your config.",
+            file=sys.stderr,
+        )
+    model = _model(config)
+    now = datetime.now(UTC)
+    out = sys.stdout
+    for path, item, verdict in _scored(model, args.paths):
+        if verdict is None or not isinstance(item, Message):
+            _emit(out, args.json, {"path": str(path), "error": str(item)}, f"{path}: error: {item}")
+            continue
+        try:
+            row = _draft_row(path, item, verdict, config, now)
+        except RenderError:
+            raise
+        except Exception as err:  # hostile input must not stop the run; report it on its row
+            log.debug("drafting %s failed", path, exc_info=True)
+            row = {"path": str(path), "error": f"internal error: {type(err).__name__}: {err}"}
+            _emit(out, args.json, row, f"{path}: error: {row['error']}")
+            continue
+        _emit(out, args.json, row, _readable_draft(row))
+    return 0
+
+
+def _draft_row(
+    path: Path, message: Message, verdict: Verdict, config: Config, now: datetime
+) -> dict[str, Any]:
+    facts: Facts = extract(message)
+    draft = None
+    if verdict.is_rejection:
+        reply = compose(message, facts, config, now=now)
+        body = reply.get_content()
+        draft = {
+            "to": str(reply.get("To", "")),
+            "subject": str(reply["Subject"]),
+            "in_reply_to": reply.get("In-Reply-To"),
+            "references": reply.get("References"),
+            "message_id": str(reply["Message-ID"]),
+            "body": body,
+        }
+    return {
+        "path": str(path),
+        "rejection": verdict.is_rejection,
+        "probability": verdict.probability,
+        "company": facts.company,
+        "position": facts.position,
+        "contact_name": facts.contact_name,
+        "reply_to": facts.reply_to,
+        "interviewed": facts.interviewed,
+        "language": facts.language,
+        "draft": draft,
+    }
+
+
+def _readable_draft(row: dict[str, Any]) -> str:
+    head = f"{row['path']}: " + (
+        f"rejection (p={row['probability']:.2f})"
+        if row["rejection"]
+        else f"not a rejection (p={row['probability']:.2f}), no draft"
+    )
+    draft = row["draft"]
+    if not draft:
+        return head
+    facts = ", ".join(
+        f"{k}={row[k]!r}"
+        for k in ("company", "position", "contact_name", "interviewed", "language")
+    )
+    to = draft["to"] or "(nobody found: fill in the recipient)"
+    return (
+        f"{head}\n  facts: {facts}\n"
+        f"  To: {to}\n  Subject: {draft['subject']}\n\n"
+        + "\n".join("    " + line if line else "" for line in draft["body"].splitlines())
+        + "\n"
+    )
+
+
+def _emit(out: TextIO, as_json: bool, row: dict[str, Any], text: str) -> None:
+    out.write((json.dumps(row, ensure_ascii=False) if as_json else text) + "\n")
+
+
+# --- train and evaluate ------------------------------------------------------------------------
+
+
+def _train(args: argparse.Namespace) -> int:
+    from detector.build import train_from_corpus  # noqa: PLC0415
+    from detector.modelfile import shipped_dir  # noqa: PLC0415
+
+    out = args.out or shipped_dir()
+    model = train_from_corpus(out, corpus=args.corpus, cross_validate=not args.no_cv)
+    meta = model.metadata
+    print(f"Trained model {model.version} on {meta['corpus_counts']} -> {out}")
+    cv = meta.get("cross_validation")
+    if cv:
+        print(
+            f"Grouped 5-fold CV: precision {cv['precision']:.3f}  recall {cv['recall']:.3f}  "
+            f"F1 {cv['f1']:.3f}"
+        )
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from detector.report import evaluate_corpus, evaluate_labeled  # noqa: PLC0415
+
+    config = load_config(args.config)
+    if not args.no_cv:
+        print(evaluate_corpus(args.corpus, threshold=config.detector.threshold, misses=args.misses))
+    if args.labeled:
+        if not args.no_cv:
+            print()
+        print(evaluate_labeled(args.labeled, _model(config), misses=args.misses))
+    return 0

@@ -1,0 +1,182 @@
+"""Which organisation made the decision: candidates from the display name, cue phrases
+("at X", "bei X", "chez X"), the signature and the sender's domain, scored and merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from detector.message import Message
+from detector.names import (
+    JOB_WORDS,
+    LEGAL_FORM,
+    NOT_NAMES,
+    TEAM_WORDS,
+    domain_name,
+    fold,
+    is_person,
+    split_display,
+    tail,
+)
+from detector.relay import ATS_NAMES, is_relay
+
+__all__ = ["company_key", "find_company", "merge_prefixes"]
+
+
+_WORDS = r"[A-ZÀ-ÖØ-Þ0-9][\w&'’.\-]*"
+
+
+_LINK = r"(?:&|and|of|de|du|des|la|le|für|fur|der|und|van|y|e|for|the|di|del|da|do|en)"
+
+
+_NAME = rf"(?:{_WORDS}(?:[ \t]+(?:{_LINK}[ \t]+)?{_WORDS}){{0,5}})"
+
+
+_COMPANY_CUES = [
+    rf"\b(?:at|with|join|joining|within|to|About)\s+(?:the\s+)?({_NAME})",
+    rf"({_NAME})(?:'s|’s)\s+(?:team|hiring|recruit|talent|career|people)",
+    rf"(?m)^[ \t]*({_NAME})[ \t]+[·•][ \t]",  # job-board layout: "Employer · City (Hybrid)"
+    rf"\b(?:bei|für die|chez|au sein de|rejoindre|bij|binnen|presso|interesse in)\s+({_NAME})",
+]
+
+
+_COMPANY_CUES_BY_LANGUAGE = {
+    "es": [rf"\b(?:en|con|a|de)\s+({_NAME})"],
+    "pt": [rf"\b(?:na|no|em|à|a)\s+({_NAME})"],
+    "it": [rf"\b(?:in|a)\s+({_NAME})"],
+    "fr": [rf"\b(?:à|de|d['’])\s*({_NAME})"],
+}
+
+
+def find_company(
+    message: Message, position: str | None, contact: str | None, language: str
+) -> str | None:
+    text = message.text or message.body
+    display = split_display(message.sender)
+    votes: defaultdict[str, float] = defaultdict(float)
+    forms: dict[str, str] = {}
+    bad = {company_key(position)} if position else set()
+
+    def vote(raw: str | None, weight: float) -> None:
+        name = _clean_company(raw or "")
+        if not name or not _plausible_company(name, contact, message):
+            return
+        key = company_key(name)
+        if not key or key in bad or (position and key in company_key(position)):
+            return
+        votes[key] += weight
+        if key not in forms or len(name) > len(forms[key]):
+            forms[key] = name
+
+    vote(display.company, 4.0 if is_relay(message.sender) else 3.0)
+    for line in _signature_lines(message.signature or tail(text), contact):
+        vote(line, 1.0)
+    for cue in (*_COMPANY_CUES, *_COMPANY_CUES_BY_LANGUAGE.get(language, ())):
+        for source, weight in ((message.subject, 2.0), (text, 1.5)):
+            for found in re.finditer(cue, source):
+                vote(found.group(1), weight)
+    domain = domain_name(message)
+    if domain and len(domain) >= 3:
+        named = _find_domain_in_text(domain, f"{message.subject}\n{text}\n{message.signature}")
+        if named:
+            vote(named, 2.0)
+        for key in list(votes):
+            compact = fold(key.replace("&", "and"))
+            if len(compact) >= 3 and (compact in domain or domain in compact):
+                votes[key] += 3.0
+    if not votes:
+        return None
+    merge_prefixes(votes, forms)
+    everything = f"{message.subject}\n{text}\n{message.signature}"
+    for key, form in forms.items():
+        if key in votes:
+            votes[key] += min(everything.count(form), 3) * 0.5
+            if any(w in JOB_WORDS for w in key.split()):
+                votes[key] -= 3.0
+    best = max(votes, key=lambda k: (votes[k], len(forms[k])))
+    return forms[best] if votes[best] > 0 else None
+
+
+def merge_prefixes(votes: dict[str, float], forms: dict[str, str]) -> None:
+    """Fold "Sterling Mutual" into "Sterling Mutual Insurance": the fuller name is the company."""
+    keys = sorted(votes, key=len)
+    for short in keys:
+        longer = [k for k in keys if k != short and k.startswith(short + " ")]
+        if len(longer) == 1:
+            votes[longer[0]] += votes.pop(short)
+
+
+def _signature_lines(signature: str, contact: str | None) -> list[str]:
+    """Signature lines that may name the organisation (not the name, title, phone or address)."""
+    out = []
+    for line in signature.split("\n")[1:8]:
+        line = line.strip(" *_|")
+        if not line or re.search(r"@|https?:|www\.", line):
+            continue
+        for part in re.split(r"\s[|·•]\s|,\s|\s[–-]\s", line):
+            part = part.strip()
+            if (contact and part == contact) or re.search(r"\d", part):
+                continue
+            words = part.split()
+            lowered = {w.lower().strip(".,") for w in words}
+            capitalised = all(w[0].isupper() or re.fullmatch(_LINK, w) for w in words)
+            if (
+                words
+                and len(words) <= 6
+                and capitalised
+                and not lowered & (JOB_WORDS | TEAM_WORDS)
+                and not is_person(part)
+            ):
+                out.append(part)
+    return out
+
+
+def _clean_company(raw: str) -> str:
+    name = raw.strip(" .,;:!?\"'“”‘’()[]")
+    name = re.sub(r"['’]s$", "", name)
+    tokens = name.split()
+    # Trim words that are not part of a name ("Acme We", "Thank Acme").
+    while tokens and (tokens[-1].lower().strip(".,") in NOT_NAMES | TEAM_WORDS):
+        tokens.pop()
+    while tokens and tokens[0].lower() in NOT_NAMES | {"a", "an"}:
+        tokens.pop(0)
+    return " ".join(tokens).strip(" .,;:-–")
+
+
+def _plausible_company(name: str, contact: str | None, message: Message) -> bool:
+    low = name.lower()
+    if low in ATS_NAMES or low in NOT_NAMES or low in TEAM_WORDS or len(name) < 2:
+        return False
+    if any(low == a or low.startswith(a + " ") for a in ATS_NAMES if len(a) > 3):
+        return False
+    if contact and (low == contact.lower() or low in contact.lower().split()):
+        return False
+    if any(t.name and low in t.name.lower() for t in message.to):
+        return False
+    if re.fullmatch(r"[\d\W]+", name) or len(name.split()) > 6:
+        return False
+    return name[0].isupper() or name[0].isdigit()
+
+
+def company_key(name: str) -> str:
+    tokens = re.sub(r"[^\w&\s]", " ", name.lower()).split()
+    while tokens and LEGAL_FORM.match(tokens[-1]):
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _find_domain_in_text(domain: str, text: str) -> str | None:
+    for found in re.finditer(_NAME, text):
+        words = found.group(0).split()
+        for n in range(len(words), 0, -1):
+            candidate = " ".join(words[:n])
+            if fold(candidate) == domain or (
+                len(domain) >= 5 and fold(candidate).startswith(domain)
+            ):
+                return (
+                    " ".join(words[: max(n, len(words))])
+                    if fold(candidate) != domain
+                    else candidate
+                )
+    return None

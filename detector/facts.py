@@ -1,0 +1,131 @@
+"""What a rejection is about: company, position, whom to thank, where to reply, interview or not.
+
+Pure rules over a parsed :class:`Message`. Every value returned occurs in the mail (or is None):
+gracious never invents a company or a name, and the reply template words around what is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from detector.employer import company_key, find_company
+from detector.jobtitle import find_position
+from detector.language import detect_language
+from detector.message import Address, Message
+from detector.names import contact_name
+from detector.relay import NOT_MONITORED, ROLE_MAILBOX, is_relay
+
+__all__ = ["Facts", "extract"]
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The facts a reply is written from; None where the mail does not say."""
+
+    company: str | None
+    position: str | None
+    contact_name: str | None
+    reply_to: str | None
+    interviewed: bool | None
+    language: str
+
+
+def extract(message: Message) -> Facts:
+    """Pull the facts of a rejection out of ``message``; unknowns are None, never guesses."""
+    text = message.text or message.body
+    language = detect_language(f"{message.subject}\n{text}")
+    contact = contact_name(message)
+    position = find_position(message)
+    company = find_company(message, position, contact, language)
+    if position and company:
+        if company_key(position) == company_key(company):
+            position = None
+        elif position.lower().startswith(company.lower() + " "):
+            position = position[len(company) + 1 :]
+    return Facts(
+        company=company,
+        position=position,
+        contact_name=contact,
+        reply_to=_reply_address(message, contact),
+        interviewed=_interviewed(f"{message.subject}\n{text}"),
+        language=language,
+    )
+
+
+_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+
+
+def _reply_address(message: Message, contact: str | None) -> str | None:
+    own = {a.email.lower() for a in message.to}
+    body_says_no_reply = bool(NOT_MONITORED.search(message.body))
+    for addr in message.reply_to:
+        if not is_relay(addr) and addr.email.lower() not in own:
+            return addr.email
+    sender = message.sender
+    if sender and not is_relay(sender) and sender.email.lower() not in own:
+        local = sender.email.split("@")[0]
+        if not (body_says_no_reply and not _looks_personal(local, contact)):
+            return sender.email
+    found: list[str] = []
+    for email in _EMAIL_IN_TEXT.findall(f"{message.text}\n{message.signature}"):
+        email = str(email).rstrip(".")
+        candidate = Address("", email)
+        if email.lower() in own or is_relay(candidate):
+            continue
+        found.append(email)
+    if not found:
+        return None
+    if contact:
+        first = contact.split()[0].lower()
+        for email in found:
+            if first in email.lower().split("@")[0]:
+                return email
+    personal = [e for e in found if not ROLE_MAILBOX.match(e.split("@")[0])]
+    roles = [e for e in found if ROLE_MAILBOX.match(e.split("@")[0])]
+    return (roles or personal)[0] if not contact else (personal or roles)[0]
+
+
+def _looks_personal(local: str, contact: str | None) -> bool:
+    if contact and contact.split()[0].lower() in local.lower():
+        return True
+    return bool(re.match(r"^[a-z]+[._-][a-z]+$", local, re.I)) and not ROLE_MAILBOX.match(local)
+
+
+_NO_INTERVIEW = re.compile(
+    r"not (?:be )?(?:invit\w+|select\w+|mov\w+ forward|progress\w*|shortlist\w*)[^.]{0,40}(?:to|for) (?:an? |the )?(?:interview|next stage)|"
+    r"without (?:an )?interview|no interview|"
+    r"nicht zu einem (?:Vorstellungs)?gespräch|pas (?:retenue? )?pour (?:un|l')entretien|"
+    r"no (?:ha sido|has sido) (?:seleccionad[ao] )?para (?:la|una) entrevista|niet uit(?:ge)?nodig\w* voor een (?:sollicitatie)?gesprek",
+    re.I,
+)
+
+
+_INTERVIEW = re.compile(
+    r"\binterview(?:s|ed|ing|er|ers)?\b|phone screen|screening call|(?:video|phone|teams|zoom) (?:call|conversation)|"
+    r"\b(?:spoke|speaking|talking|spoken|met|meeting|chatting) (?:with|to) (?:you|us|me|our)|"
+    r"(?:meet|meeting|speak|talk|chat) (?:with )?(?:you|us)\b|conversations? (?:with|we had)|"
+    r"on-?site|panel|assessment (?:centre|center|day)|pairing session|final round|second round|"
+    r"take the time to (?:meet|speak|talk)|time (?:to meet|to speak|with us|you spent)|"
+    r"Vorstellungsgespräch|\bGespräch\w*|Kennenlernen|kennenzulernen|Interview|Telefonat|Assessment-?Center|"
+    r"entretien|échange\w*|rencontr\w+|entrevista\w*|conversaci[oó]n|reuni[oó]n|conocer(?:te|le|la)|"
+    r"\bgesprek\w*|kennismaking|colloqui\w*|conversa\b",
+    re.I,
+)
+
+
+_APPLICATION_ONLY = re.compile(
+    r"\b(?:application|applied|applying|CV|résumé|resume|profile|submission|online test|assessment)\b|"
+    r"Bewerbung\w*|Unterlagen|candidature|dossier|candidatura|sollicitatie\w*|curriculum|\bcv\b",
+    re.I,
+)
+
+
+def _interviewed(text: str) -> bool | None:
+    if _NO_INTERVIEW.search(text):
+        return False
+    if _INTERVIEW.search(text):
+        return True
+    if _APPLICATION_ONLY.search(text):
+        return False
+    return None

@@ -1,0 +1,1 @@
+"""The shipped rejection model (installed as ``detector.models``); data only."""
