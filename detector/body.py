@@ -135,7 +135,7 @@ def repair_c1(text: str) -> str:
 # Lines that introduce a quoted earlier message, in the languages we draft in and a few more.
 _ATTRIBUTION = re.compile(
     r"""^\s*(
-        (on|am|le|el|op|il|em|den|på)\b.{0,200}\b(wrote|schrieb|a\s+écrit|escribió|schreef|ha\s+scritto|escreveu|skrev)\s*:?\s*$
+        (on|am|le|el|op|il|em|den|på)\b.{0,200}\b(wrote|schrieb|a\s+écrit|escribió|schreef|ha\s+scritto|escreveu|skrev)\b.{0,160}:\s*$
       | -{2,}\s*(original\s+message|ursprüngliche\s+nachricht|message\s+d'origine|mensaje\s+original|oorspronkelijk\s+bericht|forwarded\s+message|messaggio\s+originale)\s*-{2,}
       | _{10,}\s*$
     )""",

@@ -42,7 +42,7 @@ def train_from_corpus(
         cv = metrics([m.label for m in mails], [bool(p >= threshold) for p in probs])
     version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     model = fit(mails, threshold=threshold, version=version)
-    meta = _metadata(root, mails, cv)
+    meta = {**_metadata(root, mails, cv), "threshold": threshold, "version": version}
     write_model(model, out_dir, meta, model_card(meta))
     return Model(model.pipeline, model.threshold, model.version, meta)
 
@@ -104,8 +104,8 @@ family or sender is on both sides of a split:
 Measure on mail you did not write with `gracious evaluate --labeled DIR`.
 
 ## Limits
-- Trained on English, German, French, Spanish and Dutch (a few Italian and Portuguese); other
-  languages fall back to character n-grams and are less reliable.
+- Trained on the languages listed above; mail in other languages falls back to shared
+  character n-grams and is less reliable.
 - A mail that only links to a portal message ("you have a new message") without the text cannot
   be recognised.
 - The candidate's own mail that uses rejection wording may be misread; gracious only drafts, the

@@ -70,9 +70,9 @@ def _configure_logging(verbose: int) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv)")
-    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    common = _common_options(suppress=False)
+    # The same options after the command; SUPPRESS keeps them from resetting values given before it.
+    sub_common = _common_options(suppress=True)
     parser = argparse.ArgumentParser(
         prog="gracious",
         description="Find job-application rejections in your mail and draft a gracious reply.",
@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, help_: str, handler: Callable[[argparse.Namespace], int]) -> Any:
-        p = sub.add_parser(name, help=help_, description=help_, parents=[common])
+        p = sub.add_parser(name, help=help_, description=help_, parents=[sub_common])
         p.set_defaults(handler=handler)
         return p
 
@@ -118,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-c", "--config", type=Path, help="config file (for the threshold)")
     return parser
+
+
+def _common_options(*, suppress: bool) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    count_default: Any = argparse.SUPPRESS if suppress else 0
+    flag_default: Any = argparse.SUPPRESS if suppress else False
+    common.add_argument(
+        "-v", "--verbose", action="count", default=count_default, help="more log output (-vv)"
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=flag_default, help="show tracebacks of errors"
+    )
+    return common
 
 
 def _paths_and_config(p: argparse.ArgumentParser) -> None:

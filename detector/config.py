@@ -10,6 +10,8 @@ import tomllib
 import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +94,6 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{path}: cannot read config ({err})") from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML ({err})") from err
-    data.pop("source", None)
     config = _build(Config, data, path, "")
     config = _validate(config, path)
     return _with_source(config, path)
@@ -112,9 +113,21 @@ def _validate(config: Config, path: Path) -> Config:
         raise ConfigError(f"{path}: detector.threshold must be between 0 and 1 (exclusive)")
     if config.drafts.tone not in TONES:
         raise ConfigError(f"{path}: drafts.tone must be one of {', '.join(TONES)}")
-    if "@" not in config.identity.email:
-        raise ConfigError(f"{path}: identity.email must be an email address")
+    if not _is_address(config.identity.email):
+        raise ConfigError(
+            f"{path}: identity.email must be one email address, like alex@example.com"
+        )
     return config
+
+
+def _is_address(value: str) -> bool:
+    if any(c in value for c in '\r\n\t ,;<>"') or value.count("@") != 1:
+        return False
+    try:
+        Address(addr_spec=value)
+    except (ValueError, IndexError, HeaderParseError):
+        return False
+    return True
 
 
 def _build(cls: type[Any], table: Any, path: Path, prefix: str) -> Any:

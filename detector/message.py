@@ -7,6 +7,7 @@ becomes a :class:`MessageError` naming the problem, never another exception.
 
 from __future__ import annotations
 
+import email.errors
 import hashlib
 import logging
 import re
@@ -154,7 +155,7 @@ def _decode(value: str) -> str:
         return value
     try:
         return str(make_header(decode_header(value)))
-    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+    except (email.errors.MessageError, LookupError, UnicodeError, ValueError, TypeError):
         return value
 
 

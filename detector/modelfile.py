@@ -59,18 +59,18 @@ def shipped_dir() -> Path:
 
 def write_model(model: Model, directory: Path, metadata: dict[str, Any], card: str) -> Path:
     """Save ``model`` with its metadata and model card into ``directory``; return the model path."""
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / MODEL_FILE
     tmp = path.with_suffix(".tmp")
+    meta = {**metadata, "threshold": model.threshold, "version": model.version}
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         # Deflate: a TF-IDF vocabulary is ~30x larger uncompressed.
         sio.dump(model.pipeline, tmp, compression=zipfile.ZIP_DEFLATED)
         tmp.replace(path)
+        (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        (directory / CARD_FILE).write_text(card, encoding="utf-8")
     except OSError as err:
-        raise ModelError(f"cannot write model to {path}: {err}") from err
-    meta = {**metadata, "threshold": model.threshold, "version": model.version}
-    (directory / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (directory / CARD_FILE).write_text(card, encoding="utf-8")
+        raise ModelError(f"cannot write the model to {directory}: {err.strerror or err}") from err
     return path
 
 

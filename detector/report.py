@@ -69,7 +69,9 @@ def _extraction(mails: list[LabeledMail], *, misses: bool = False) -> list[str]:
         return []
     scores, missed = extraction_scores(rows)
     lines = [f"Extraction on {len(rows)} labeled rejections (accuracy per field)"]
-    lines += [f"  {s.field:<14} {s.accuracy:6.1%}  ({s.correct}/{s.total})" for s in scores]
+    lines += [
+        f"  {s.field:<14} {s.accuracy:6.1%}  ({s.correct}/{s.total})" for s in scores if s.total
+    ]
     if misses:
         lines.append("Extraction misses (file, field, labeled, extracted)")
         lines += [f"  {f}  {name}: {want!r} -> {got!r}" for f, name, want, got in missed]

@@ -76,7 +76,10 @@ def render_reply(context: ReplyContext, *, templates_dir: Path | None = None) ->
     language = context.language if context.language in LANGUAGES else "en"
     body = _render_body(context, language, templates_dir)
     msg = EmailMessage()
-    msg["From"] = _address(context.sender_name, context.sender_email) or context.sender_email
+    sender = _address(context.sender_name, context.sender_email)
+    if sender is None:
+        raise RenderError(f"the sender address {context.sender_email!r} is not a valid address")
+    msg["From"] = sender
     to = _address("", context.to) if context.to else None
     if to:
         msg["To"] = to
