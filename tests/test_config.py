@@ -142,7 +142,12 @@ def test_every_tone_is_accepted(tmp_path: Path, tone: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "email", ["sam at example.org", "sam@example.org, boss@evil.test", "sam@example.org\\r\\nBcc: x@evil.test"]
+    "email",
+    [
+        "sam at example.org",
+        "sam@example.org, boss@evil.test",
+        "sam@example.org\\r\\nBcc: x@evil.test",
+    ],
 )
 def test_email_must_be_one_address(tmp_path: Path, email: str) -> None:
     path = write(tmp_path, f'[identity]\nemail = "{email}"\n')
