@@ -118,6 +118,7 @@ def _squeeze_blank_lines(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+_C1_CHARS = re.compile("[\x80-\x9f]")
 _C1 = {i: bytes([i]).decode("cp1252", errors="ignore") or chr(i) for i in range(0x80, 0xA0)}
 
 
@@ -127,7 +128,7 @@ def repair_c1(text: str) -> str:
     Mail labelled iso-8859-1 is usually written in cp1252; decoded as latin-1, its curly
     quotes and dashes become invisible control characters.
     """
-    if not any("\x80" <= ch <= "\x9f" for ch in text):
+    if not _C1_CHARS.search(text):
         return text
     return text.translate(_C1)
 
