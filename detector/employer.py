@@ -70,7 +70,8 @@ def find_company(
             forms[key] = name
 
     vote(display.company, 4.0 if is_relay(message.sender) else 3.0)
-    for line in _signature_lines(message.signature or tail(text), contact):
+    below_closing = [ln for ln in message.signature.split("\n") if ln.strip()][1:]
+    for line in _signature_lines(below_closing or tail(text), contact):
         vote(line, 1.0)
     for cue in (*_COMPANY_CUES, *_COMPANY_CUES_BY_LANGUAGE.get(language, ())):
         for source, weight in ((message.subject, 2.0), (text, 1.5)):
@@ -107,10 +108,10 @@ def merge_prefixes(votes: dict[str, float], forms: dict[str, str]) -> None:
             votes[longer[0]] += votes.pop(short)
 
 
-def _signature_lines(signature: str, contact: str | None) -> list[str]:
+def _signature_lines(lines: list[str], contact: str | None) -> list[str]:
     """Signature lines that may name the organisation (not the name, title, phone or address)."""
     out = []
-    for line in signature.split("\n")[1:8]:
+    for line in lines[:7]:
         line = line.strip(" *_|")
         if not line or re.search(r"@|https?:|www\.", line):
             continue

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from detector.employer import company_key, merge_prefixes
 from detector.message import Message
-from detector.names import JOB_WORDS, NOT_NAMES, TEAM_WORDS
+from detector.names import JOB_WORDS, NOT_NAMES, ORG_WORDS
 from detector.relay import ATS_NAMES
 
 __all__ = ["find_position"]
@@ -45,6 +45,19 @@ _LOCAL_END = (
 
 
 _POSITION_CUES: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            rf"\b(?:join|joining|apply to|applying to|applied to|work(?:ing)? (?:at|for|with))\s+(?:the\s+)?[A-ZÀ-ÖØ-Þ][\w&'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ&][\w&'’.-]*){{0,4}}\s+as\s+(?:an?\s+|our\s+)?{_TITLE}{_END}"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            rf"\b(?:rejected|considered|selected|shortlisted|successful|unsuccessful|search|recruitment|recruiting|hiring|hire)\s+for\s+(?:the\s+|our\s+|an?\s+)?(?:position of\s+|role of\s+)?{_TITLE}{_END}"
+        ),
+        2.0,
+    ),
+    (re.compile(rf"\bAusbildung\s+(?:zum|zur|als)\s+{_LOWER_TITLE}{_LOCAL_END}"), 2.5),
     (
         re.compile(
             rf"(?im)^[ \t]*(?:position|post|job title|role|vacancy|class title|job|stelle|position|poste|intitulé du poste|puesto|vacante|functie|vacature)[ \t]*:[ \t]*{_TITLE}[ \t]*(?:,|$|\(ref|\s+[-–]\s+(?:ref|job))"
@@ -165,18 +178,29 @@ _SUBJECT_NOISE = re.compile(
 
 
 def _subject_parts(subject: str) -> list[str]:
-    """Parts of a subject like "Acme - Data Analyst - outcome" that read as a job title."""
+    """Parts of a subject like "Acme - Data Analyst - outcome" that read as a job title.
+
+    A part is cut at " at <employer>" and at its first lowercase word ("Assistant Professor search"),
+    unless it names a kind of job ("Stage Assistant(e) marketing digital").
+    """
     clean = re.sub(r"^(?:\s*(?:re|aw|fw|fwd|wg|tr)\s*:\s*)+", "", subject, flags=re.I)
     out = []
     for part in re.split(r"\s+[-–—|]\s+|:\s+", clean):
-        part = part.strip(" .!?")
-        words = part.split()
-        if not 1 <= len(words) <= 8 or _SUBJECT_NOISE.search(part):
+        part = re.split(r"\s+(?:at|with|bei|chez|bij|en|presso)\s+", part.strip(" .!?"))[0]
+        if _SUBJECT_NOISE.search(part):
             continue
-        if all(
-            w[0].isupper() or w[0].isdigit() or w[0] == "(" or re.fullmatch(_JOIN, w) for w in words
-        ):
+        words = part.split()
+        lowered = {w.lower().strip("(),") for w in words}
+        if words and words[0][0].isupper() and lowered & JOB_WORDS and len(words) <= 6:
             out.append(part)
+            continue
+        kept = []
+        for w in words:
+            if not (w[0].isupper() or w[0].isdigit() or w[0] == "(" or re.fullmatch(_JOIN, w)):
+                break
+            kept.append(w)
+        if 1 <= len(kept) <= 8:
+            out.append(" ".join(kept))
     return out
 
 
@@ -191,6 +215,9 @@ def _clean_title(raw: str) -> str | None:
     words = title.split()
     if not words or len(words) > 10 or _POSITION_STOP.match(title):
         return None
-    if words[0].lower() in NOT_NAMES or words[0].lower() in TEAM_WORDS:
+    if words[0].lower() in NOT_NAMES and not words[0].isupper():
         return None
+    lowered = [w.lower().strip("(),") for w in words]
+    if lowered[-1] in ORG_WORDS and not set(lowered) & JOB_WORDS:
+        return None  # "Ridgemont State University" is where, not what
     return title

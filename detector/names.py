@@ -166,36 +166,58 @@ def is_person(name: str) -> bool:
 
 
 def contact_name(message: Message) -> str | None:
+    """The person who signed the mail or sent it, when the mail names one."""
     display = split_display(message.sender)
     orgs = [fold(x) for x in (display.company, domain_name(message)) if x]
+    text = message.text or message.body
 
     def is_org(name: str) -> bool:
         folded = fold(name)
-        return any(len(o) >= 4 and (o in folded or folded in o) for o in orgs)
+        if any(len(o) >= 4 and (o in folded or folded in o) for o in orgs):
+            return True
+        # Used like an employer in the text: "at Kinabalu Telecom", "joining Sunny Side Diner".
+        return bool(
+            re.search(rf"\b(?:at|with|join|joining|to|from|for)\s+{re.escape(name)}\b", text)
+        )
 
     person = display.person if display.person and not is_org(display.person) else None
-    signers = _signers(message.signature, is_org) or _signers(tail(message.text), is_org)
-    if person:
-        first = fold(person.split()[0])
-        for signed in signers:
+    if person and is_relay(message.sender) and not _confirmed(person, message):
+        person = None  # a relay's display name is an employer unless the mail is signed so
+    candidates = _signers(_signature_lines(message.signature), is_org) or _signers(
+        tail(text), is_org
+    )
+    local = message.sender.email.partition("@")[0] if message.sender else ""
+    for signed in candidates:
+        first = fold(signed.split()[0])
+        if person and fold(person.split()[0]) == first:
             # "Kim" signing a mail from "Kim Lee": the fuller form of the same person.
-            if fold(signed.split()[0]) == first:
-                return person if len(person) >= len(signed) else signed
-    return signers[0] if signers else person
+            return person if len(person) >= len(signed) else signed
+        if len(signed.split()) >= 2 or (len(first) >= 3 and first in fold(local)):
+            return signed
+    return person
 
 
-def tail(text: str) -> str:
+def _confirmed(person: str, message: Message) -> bool:
+    first = person.split(maxsplit=1)[0]
+    return first in message.signature or first in "\n".join(tail(message.text))
+
+
+def _signature_lines(signature: str) -> list[str]:
+    """The signature's lines below the closing formula ("Best regards,")."""
+    return [ln for ln in signature.split("\n") if ln.strip()][1:]
+
+
+def tail(text: str) -> list[str]:
     """The last lines of a text without a recognisable closing, as a signature stand-in."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return "\n".join(["", *lines[-3:]]) if len(lines) > 3 else ""
+    return lines[-3:] if len(lines) > 3 else []
 
 
-def _signers(signature: str, is_org: Callable[[str], bool]) -> list[str]:
-    """Lines after the closing formula that read as a person's name, nearest first."""
-    lines = [ln.strip(" ,*_-–") for ln in signature.split("\n") if ln.strip(" ,*_-–")]
+def _signers(lines: list[str], is_org: Callable[[str], bool]) -> list[str]:
+    """Lines that read as a person's name, nearest first (at most three lines are looked at)."""
     out = []
-    for line in lines[1:4]:
-        if re.search(r"\d|@", line):
+    for line in (ln.strip(" ,*_-–") for ln in lines[:3]):
+        if not line or re.search(r"\d|@", line):
             continue
         name = re.split(r"\s[|–\-,]\s|,\s|\s\(", line)[0].strip()
         name = re.sub(r"^(dr|prof|mr|mrs|ms|mx|mag|ing|dipl\.-\w+)\.?\s+", "", name, flags=re.I)
