@@ -59,6 +59,8 @@ class _TextExtractor(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")  # "Employer" | "Kittering Foods" stay two words
         if tag in _VOID_TAGS:
             return
         attr = dict(attrs)

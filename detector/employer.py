@@ -36,6 +36,8 @@ _NAME = rf"(?:{_WORDS}(?:[ \t]+(?:{_LINK}[ \t]+)?{_WORDS}){{0,5}})"
 _COMPANY_CUES = [
     rf"\b(?:at|with|join|joining|within|to|About)\s+(?:the\s+)?({_NAME})",
     rf"({_NAME})(?:'s|’s)\s+(?:team|hiring|recruit|talent|career|people)",
+    rf"(?im)^[ \t]*(?:employer|company|organi[sz]ation|hiring company|unternehmen|arbeitgeber|"
+    rf"entreprise|employeur|empresa|bedrijf|werkgever)(?:[ \t]+name)?[ \t]*[:\t][ \t]*({_NAME})[ \t]*$",
     rf"(?m)^[ \t]*({_NAME})[ \t]+[·•][ \t]",  # job-board layout: "Employer · City (Hybrid)"
     rf"\b(?:bei|für die|chez|au sein de|rejoindre|bij|binnen|presso|interesse in)\s+({_NAME})",
 ]
@@ -63,7 +65,7 @@ def find_company(
         if not name or not _plausible_company(name, contact, message):
             return
         key = company_key(name)
-        if not key or key in bad or (position and key in company_key(position)):
+        if not key or key in bad:
             return
         votes[key] += weight
         if key not in forms or len(name) > len(forms[key]):
@@ -71,20 +73,21 @@ def find_company(
 
     vote(display.company, 4.0 if is_relay(message.sender) else 3.0)
     below_closing = [ln for ln in message.signature.split("\n") if ln.strip()][1:]
-    for line in _signature_lines(below_closing or tail(text), contact):
-        vote(line, 1.0)
-    for cue in (*_COMPANY_CUES, *_COMPANY_CUES_BY_LANGUAGE.get(language, ())):
-        for source, weight in ((message.subject, 2.0), (text, 1.5)):
-            for found in re.finditer(cue, source):
-                vote(found.group(1), weight)
+    # Name, title, unit, organisation, address: the organisation tends to come last.
+    for i, line in enumerate(_signature_lines(below_closing or tail(text), contact)):
+        vote(line, (0.5 if _UNIT.match(line) else 1.0) + 0.25 * i)
+    for cues, factor in ((_COMPANY_CUES, 1.0), (_COMPANY_CUES_BY_LANGUAGE.get(language, []), 0.5)):
+        for cue in cues:
+            for source, weight in ((message.subject, 2.0), (text, 1.5)):
+                for found in re.finditer(cue, source):
+                    vote(found.group(1), weight * factor)
     domain = domain_name(message)
     if domain and len(domain) >= 3:
         named = _find_domain_in_text(domain, f"{message.subject}\n{text}\n{message.signature}")
         if named:
             vote(named, 2.0)
         for key in list(votes):
-            compact = fold(key.replace("&", "and"))
-            if len(compact) >= 3 and (compact in domain or domain in compact):
+            if _spells_domain(domain, key):
                 votes[key] += 3.0
     if not votes:
         return None
@@ -95,8 +98,31 @@ def find_company(
             votes[key] += min(everything.count(form), 3) * 0.5
             if any(w in JOB_WORDS for w in key.split()):
                 votes[key] -= 3.0
+            if _AGENCY.search(form) and len(votes) > 1:
+                votes[key] -= 2.0
     best = max(votes, key=lambda k: (votes[k], len(forms[k])))
     return forms[best] if votes[best] > 0 else None
+
+
+def _spells_domain(domain: str, name: str) -> bool:
+    """Whether the domain is the name written together: "cumberlandpress" for "Cumberland
+    University Press", "liffeysidecu" for "Liffeyside Credit Union"; it must start with the name."""
+    tokens = [fold(t) for t in name.replace("&", " and ").split() if fold(t)]
+    if not tokens or not domain.startswith(tokens[0][:4]):
+        return False
+
+    def spell(rest: str, i: int) -> bool:
+        if not rest:
+            return True
+        for j in range(i, len(tokens)):
+            token = tokens[j]
+            if rest.startswith(token) and spell(rest[len(token) :], j + 1):
+                return True
+            if rest[0] == token[0] and spell(rest[1:], j + 1):
+                return True
+        return False
+
+    return spell(domain, 0) or (len(tokens[0]) >= 5 and domain.startswith(tokens[0]))
 
 
 def merge_prefixes(votes: dict[str, float], forms: dict[str, str]) -> None:
@@ -134,6 +160,8 @@ def _signature_lines(lines: list[str], contact: str | None) -> list[str]:
 
 
 def _clean_company(raw: str) -> str:
+    # "Conservas Albora. Le ..." : a sentence ended inside the match.
+    raw = re.split(r"(?<!\b[A-Z])(?<!\bCo)(?<!\bInc)(?<!\bLtd)(?<!\bSt)\.\s", raw)[0]
     name = raw.strip(" .,;:!?\"'“”‘’()[]")
     name = re.sub(r"['’]s$", "", name)
     tokens = name.split()
@@ -143,6 +171,21 @@ def _clean_company(raw: str) -> str:
     while tokens and tokens[0].lower() in NOT_NAMES | {"a", "an"}:
         tokens.pop(0)
     return " ".join(tokens).strip(" .,;:-–")
+
+
+# Units inside an organisation, which a signature names before the organisation itself.
+_UNIT = re.compile(
+    r"^(?:school|faculty|department|dept|college|office|division|centre|center|institute|unit|"
+    r"lehrstuhl|institut|abteilung|fachbereich|comité|service|dienst|afdeling|facultad|"
+    r"departamento|servicio|team|équipe|equipo)\b",
+    re.I,
+)
+# Agencies pass on their clients' decisions; the client is the employer.
+_AGENCY = re.compile(
+    r"\b(?:staffing|search|recruitment|recruiting|talent partners|personalberatung|headhunt\w*|"
+    r"placements?|personnel|interim|uitzend\w*|werving|selección|recrutement)\b",
+    re.I,
+)
 
 
 def _plausible_company(name: str, contact: str | None, message: Message) -> bool:
@@ -157,6 +200,8 @@ def _plausible_company(name: str, contact: str | None, message: Message) -> bool
         return False
     if re.fullmatch(r"[\d\W]+", name) or len(name.split()) > 6:
         return False
+    if re.fullmatch(r"[A-Z]{1,3}|[A-Z]+-[A-Z]+", name):
+        return False  # "TX", "SHRM-CP": a state or a credential, not an employer
     return name[0].isupper() or name[0].isdigit()
 
 

@@ -34,9 +34,10 @@ TEAM_WORDS = frozenset(
     "team teams recruiting recruitment recruiter recruiters talent acquisition careers career "
     "hr human resources people hiring jobs job department dept notifications notification "
     "personalabteilung personal recrutement rh recursos humanos selección seleccion werving "
-    "selectie service services office committee search desk support noreply no-reply admin "
+    "selectie office committee search desk support noreply no-reply admin "
     "candidate experience portal operations early graduate graduates campus student students "
-    "resourcing applicant applicants university-recruiting".split()
+    "resourcing applicant applicants university-recruiting rekrutmen recrutamento reclutamento "
+    "selezione equipe équipe equipo talento talentos personas werving".split()
 )
 
 
@@ -48,7 +49,8 @@ NOT_NAMES = frozenset(
     "it he she they their his her my mr mrs ms dr sie ihre ihr wir vous nous votre usted su "
     "nuestra nuestro je u uw wij hr talent human resources recruiting careers leider liebe "
     "lieber sehr geehrte geehrter madame monsieur estimado estimada beste geachte all any "
-    "every each some".split()
+    "every each some ihren ihrem ihrer unser unsere unserem unseren unserer uns wir sie ihnen "
+    "dank vielen".split()
 )
 
 
@@ -92,7 +94,7 @@ LEGAL_FORM = re.compile(
 
 
 _PERSON_TOKEN = re.compile(
-    r"^(?:Mc|Mac|O['’]|D['’])?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*\.?$"
+    r"^(?:(?:Mc|Mac|O['’]|D['’]|De|Di|La|Le)(?=[A-Z]))?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:[-'’][A-ZÀ-ÖØ-Þ]?[a-zà-öø-ÿ]+)*\.?$"
     r"|^[A-Z]\.$|^(?:van|de|der|den|von|da|del|la|le|di|du|ten|ter|y|dos|das)$"
 )
 
@@ -110,6 +112,10 @@ _DISPLAY_SPLIT = re.compile(
 )
 
 
+_HONORIFIC = re.compile(
+    r"^(?:dr|prof|professor|mr|mrs|ms|mx|miss|herr|frau|mme|mlle|m|sr|sra|srta|dhr|mevr)\.?\s+",
+    re.I,
+)
 _VIA = re.compile(r"\s*\(?\b(?:via|über|par|vía|através de)\b\s+[^)]*\)?\s*$", re.I)
 
 
@@ -132,7 +138,7 @@ def _name_in_local(name: str, local: str) -> bool:
 def split_display(sender: Address | None) -> Display:
     if sender is None or not sender.name.strip():
         return Display(None, None)
-    name = _VIA.sub("", sender.name.strip(" \"'"))
+    name = _HONORIFIC.sub("", _VIA.sub("", sender.name.strip(" \"'")))
     local = sender.email.partition("@")[0]
     relay = is_relay(sender)
     parts = [p.strip(" .,\"'") for p in _DISPLAY_SPLIT.split(name) if p and p.strip(" .,\"'")]
@@ -144,7 +150,9 @@ def split_display(sender: Address | None) -> Display:
         # "Granite Peak Bank <granitepeak@myworkday.com>": on a relay, a name that is also the
         # address is the employer's account, not a person.
         personal = (
-            stripped == part and is_person(part) and not (relay and _name_in_local(part, local))
+            stripped == part
+            and is_person(part)
+            and not (relay and (len(parts) == 1 or _name_in_local(part, local)))
         )
         if personal and person is None:
             person = part
@@ -220,7 +228,7 @@ def _signers(lines: list[str], is_org: Callable[[str], bool]) -> list[str]:
         if not line or re.search(r"\d|@", line):
             continue
         name = re.split(r"\s[|–\-,]\s|,\s|\s\(", line)[0].strip()
-        name = re.sub(r"^(dr|prof|mr|mrs|ms|mx|mag|ing|dipl\.-\w+)\.?\s+", "", name, flags=re.I)
+        name = _HONORIFIC.sub("", name)
         if is_person(name) and not is_org(name):
             out.append(name)
         elif {w.lower() for w in name.split()} & TEAM_WORDS and not out:

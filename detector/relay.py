@@ -42,7 +42,8 @@ _ATS_DOMAINS = tuple(
 
 _RELAY_LOCAL = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply|notifications?|notify|mailer(-daemon)?|"
-    r"bounces?|automated|auto|system|alerts?|postmaster|info-noreply|(\w+[-_.])?no[-_.]?reply([-_.]\w+)?)$",
+    r"bounces?|automated|auto|system|alerts?|postmaster|info-noreply|support|help|helpdesk|privacy|"
+    r"dataprotection|datenschutz|unsubscribe|(\w+[-_.])?no[-_.]?reply([-_.]\w+)?)$",
     re.I,
 )
 
