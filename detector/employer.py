@@ -51,57 +51,68 @@ _COMPANY_CUES_BY_LANGUAGE = {
 }
 
 
-def find_company(
-    message: Message, position: str | None, contact: str | None, language: str
-) -> str | None:
-    text = message.text or message.body
-    display = split_display(message.sender)
-    votes: defaultdict[str, float] = defaultdict(float)
-    forms: dict[str, str] = {}
-    bad = {company_key(position)} if position else set()
+class _Ballot:
+    """Votes for employer candidates; each name is cleaned and vetted once, on entry."""
 
-    def vote(raw: str | None, weight: float) -> None:
+    def __init__(self, message: Message, position: str | None, contact: str | None) -> None:
+        self.message = message
+        self.contact = contact
+        self.bad = {company_key(position)} if position else set()
+        self.votes: defaultdict[str, float] = defaultdict(float)
+        self.forms: dict[str, str] = {}
+
+    def vote(self, raw: str | None, weight: float) -> None:
         name = _clean_company(raw or "")
-        if not name or not _plausible_company(name, contact, message):
+        if not name or not _plausible_company(name, self.contact, self.message):
             return
         key = company_key(name)
-        if not key or key in bad:
+        if not key or key in self.bad:
             return
-        votes[key] += weight
-        if key not in forms or len(name) > len(forms[key]):
-            forms[key] = name
+        self.votes[key] += weight
+        if key not in self.forms or len(name) > len(self.forms[key]):
+            self.forms[key] = name
 
-    vote(display.company, 4.0 if is_relay(message.sender) else 3.0)
-    below_closing = [ln for ln in message.signature.split("\n") if ln.strip()][1:]
-    # Name, title, unit, organisation, address: the organisation tends to come last.
-    for i, line in enumerate(_signature_lines(below_closing or tail(text), contact)):
-        vote(line, (0.5 if _UNIT.match(line) else 1.0) + 0.25 * i)
-    for cues, factor in ((_COMPANY_CUES, 1.0), (_COMPANY_CUES_BY_LANGUAGE.get(language, []), 0.5)):
-        for cue in cues:
-            for source, weight in ((message.subject, 2.0), (text, 1.5)):
-                for found in re.finditer(cue, source):
-                    vote(found.group(1), weight * factor)
-    domain = domain_name(message)
-    if domain and len(domain) >= 3:
-        named = _find_domain_in_text(domain, f"{message.subject}\n{text}\n{message.signature}")
-        if named:
-            vote(named, 2.0)
+    def winner(self, everything: str) -> str | None:
+        """The best-supported name, after folding prefixes and weighing how it is used."""
+        if not self.votes:
+            return None
+        votes, forms = self.votes, self.forms
+        merge_prefixes(votes, forms)
         for key in list(votes):
-            if _spells_domain(domain, key):
-                votes[key] += 3.0
-    if not votes:
-        return None
-    merge_prefixes(votes, forms)
-    everything = f"{message.subject}\n{text}\n{message.signature}"
-    for key, form in forms.items():
-        if key in votes:
+            form = forms[key]
             votes[key] += min(everything.count(form), 3) * 0.5
             if any(w in JOB_WORDS for w in key.split()):
                 votes[key] -= 3.0
             if _AGENCY.search(form) and len(votes) > 1:
                 votes[key] -= 2.0
-    best = max(votes, key=lambda k: (votes[k], len(forms[k])))
-    return forms[best] if votes[best] > 0 else None
+        best = max(votes, key=lambda k: (votes[k], len(forms[k])))
+        return forms[best] if votes[best] > 0 else None
+
+
+def find_company(
+    message: Message, position: str | None, contact: str | None, language: str
+) -> str | None:
+    """The employer named by the sender, signature, cue phrases and domain; None if unclear."""
+    text = message.text or message.body
+    ballot = _Ballot(message, position, contact)
+    ballot.vote(split_display(message.sender).company, 4.0 if is_relay(message.sender) else 3.0)
+    below_closing = [ln for ln in message.signature.split("\n") if ln.strip()][1:]
+    # Name, title, unit, organisation, address: the organisation tends to come last.
+    for i, line in enumerate(_signature_lines(below_closing or tail(text), contact)):
+        ballot.vote(line, (0.5 if _UNIT.match(line) else 1.0) + 0.25 * i)
+    for cues, factor in ((_COMPANY_CUES, 1.0), (_COMPANY_CUES_BY_LANGUAGE.get(language, []), 0.5)):
+        for cue in cues:
+            for source, weight in ((message.subject, 2.0), (text, 1.5)):
+                for found in re.finditer(cue, source):
+                    ballot.vote(found.group(1), weight * factor)
+    everything = f"{message.subject}\n{text}\n{message.signature}"
+    domain = domain_name(message)
+    if domain and len(domain) >= 3:
+        ballot.vote(_find_domain_in_text(domain, everything), 2.0)
+        for key in list(ballot.votes):
+            if _spells_domain(domain, key):
+                ballot.votes[key] += 3.0
+    return ballot.winner(everything)
 
 
 def _spells_domain(domain: str, name: str) -> bool:
@@ -190,19 +201,20 @@ _AGENCY = re.compile(
 
 def _plausible_company(name: str, contact: str | None, message: Message) -> bool:
     low = name.lower()
-    if low in ATS_NAMES or low in NOT_NAMES or low in TEAM_WORDS or len(name) < 2:
-        return False
-    if any(low == a or low.startswith(a + " ") for a in ATS_NAMES if len(a) > 3):
-        return False
-    if contact and (low == contact.lower() or low in contact.lower().split()):
-        return False
-    if any(t.name and low in t.name.lower() for t in message.to):
-        return False
-    if re.fullmatch(r"[\d\W]+", name) or len(name.split()) > 6:
-        return False
-    if re.fullmatch(r"[A-Z]{1,3}|[A-Z]+-[A-Z]+", name):
-        return False  # "TX", "SHRM-CP": a state or a credential, not an employer
-    return name[0].isupper() or name[0].isdigit()
+    refused = (
+        low in ATS_NAMES
+        or low in NOT_NAMES
+        or low in TEAM_WORDS
+        or len(name) < 2
+        or any(low == a or low.startswith(a + " ") for a in ATS_NAMES if len(a) > 3)
+        or bool(contact and (low == contact.lower() or low in contact.lower().split()))
+        or any(t.name and low in t.name.lower() for t in message.to)  # the candidate's own name
+        or bool(re.fullmatch(r"[\d\W]+", name))
+        or len(name.split()) > 6
+        # "TX", "SHRM-CP": a state or a credential, not an employer
+        or bool(re.fullmatch(r"[A-Z]{1,3}|[A-Z]+-[A-Z]+", name))
+    )
+    return not refused and (name[0].isupper() or name[0].isdigit())
 
 
 def company_key(name: str) -> str:
