@@ -39,7 +39,9 @@ _END = r"(?=\s+(?:at|with|in our|here|within|for|at our|on our|position|role)\b|
 _LOCAL_END = (
     r"(?=\s+(?:bei|in|im|an|mit|und|oder|zu|zum|konnten|können|haben|hat|ist|sind|wurde|wird|nicht|"
     r"leider|daher|entschieden|chez|au sein|à|au|dans|pour|et|a|ont|est|nous|ne|qui|que|en|con|y|ha|"
-    r"hemos|no|para|de la empresa|bij|binnen|is|hebben|heeft|niet|die|dat|met|presso|na|em)\b"
+    r"hemos|no|para|de la empresa|bij|binnen|is|hebben|heeft|niet|die|dat|met|presso|na|em|eine?n?|"
+    r"sie|hasta|han|se|sido|fue|queda|publié|été|sera|n['’]|gaan|wordt|zijn|we|daarom|helaas|"
+    r"stopzetten|è|stato|sono|foi|está)\b"
     r"|\s*[.,;:!?()\n–]|\s+-\s|$)"
 )
 
@@ -172,7 +174,8 @@ _SUBJECT_NOISE = re.compile(
     r"\b(?:application|applying|applied|update|outcome|result|results|status|decision|feedback|news|"
     r"thank|thanks|next steps|confirmation|invitation|reminder|regarding|your|our|we|you|re|fw|"
     r"bewerbung|absage|rückmeldung|candidature|réponse|candidatura|proceso|sollicitatie|terugkoppeling|"
-    r"reference|ref|requisition|competition|chat|call|test|recruitment|selection|campus)\b",
+    r"reference|ref|requisition|competition|chat|call|test|recruitment|selection|campus|interview|"
+    r"follow-up|offer|solicitud|concours|colloquio)\b",
     re.I,
 )
 
@@ -208,6 +211,13 @@ def _clean_title(raw: str) -> str | None:
     title = raw.strip(" \"'“”„«»‘’-–,.")
     title = re.sub(
         r"^(?:the|a|an|our|this|le|la|el|de|het|een|die|der|das|of|for)\s+", "", title, flags=re.I
+    )
+    title = re.sub(
+        r"^(?:(?:search|recruitment|hiring)\s+for|(?:poste|puesto|functie|rol|stelle|position|role)"
+        r"\s+(?:de|d['’]|van|als|of))\s*",
+        "",
+        title,
+        flags=re.I,
     )
     title = re.sub(rf"\s+{_ROLE_WORD}$", "", title, flags=re.I)
     title = re.sub(r"\s+(?:stelle|poste|puesto|functie|vacature)$", "", title, flags=re.I)
