@@ -101,15 +101,28 @@ _NO_INTERVIEW = re.compile(
 )
 
 
+# Contact that has happened: a call, a chat, a visit, a trial shift, an interview already held.
 _INTERVIEW = re.compile(
-    r"\binterview(?:s|ed|ing|er|ers)?\b|phone screen|screening call|(?:video|phone|teams|zoom) (?:call|conversation)|"
-    r"\b(?:spoke|speaking|talking|spoken|met|meeting|chatting) (?:with|to) (?:you|us|me|our)|"
-    r"(?:meet|meeting|speak|talk|chat) (?:with )?(?:you|us)\b|conversations? (?:with|we had)|"
-    r"on-?site|panel|assessment (?:centre|center|day)|pairing session|final round|second round|"
-    r"take the time to (?:meet|speak|talk)|time (?:to meet|to speak|with us|you spent)|"
-    r"Vorstellungsgespräch|\bGespräch\w*|Kennenlernen|kennenzulernen|Interview|Telefonat|Assessment-?Center|"
+    r"\binterviewed\b|\binterviewing\s+(?:with|for)\b|\b(?:your|the|our|last|recent|today's|yesterday's)\s+interviews?\b|"
+    r"\binterviews?\s+(?:with\s+(?:us|me|our|the)|last|on\s+(?:mon|tue|wed|thu|fri|sat|sun))|"
+    r"phone screen|screening call|(?:video|phone|teams|zoom|intro|introductory|our|the)\s+call\b|"
+    r"\b(?:spoke|speaking|talking|spoken|met|meeting|chatting|sitting\s+down)\s+(?:with|to)\s+(?:you|us|me|our|the)|"
+    r"\bthank(?:s|\s+you)?(?:\s+again|\s+so\s+much|\s+a\s+million)?\s+for\s+(?:the\s+|our\s+|your\s+|taking\s+the\s+time\s+to\s+)?"
+    r"(?:call|chat|chatting|talk|talking|speaking|meeting|coming|visiting|visit|trial|staging|conversation|sitting)|"
+    r"\b(?:came|coming)\s+(?:in|out|to\s+(?:see|meet|the))\b|trial\s+(?:shift|day)|"
+    r"(?:meet|meeting|speak|talk|chat)\s+(?:with\s+)?(?:you|us)\b|conversations?\s+(?:with|we\s+had)|"
+    r"on-?site|panel|assessment\s+(?:centre|center|day)|pairing\s+session|final\s+round|second\s+round|"
+    r"take\s+the\s+time\s+to\s+(?:meet|speak|talk)|time\s+(?:to\s+meet|to\s+speak|with\s+us|you\s+spent)|"
+    r"Vorstellungsgespräch|\bGespräch\w*|Kennenlernen|kennenzulernen|Telefonat|Assessment-?Center|"
     r"entretien|échange\w*|rencontr\w+|entrevista\w*|conversaci[oó]n|reuni[oó]n|conocer(?:te|le|la)|"
     r"\bgesprek\w*|kennismaking|colloqui\w*|conversa\b",
+    re.I,
+)
+# "Interview" as a stage the candidate did not reach ("selected a few to move on to interviews").
+_ANY_INTERVIEW = re.compile(r"\binterview\w*", re.I)
+_FUTURE_INTERVIEW = re.compile(
+    r"\b(?:to|for)\s+(?:an?\s+|the\s+|your\s+)?(?:first\s+|next\s+|second\s+|final\s+|site\s+|on-?site\s+)?"
+    r"(?:round\s+of\s+)?interviews?\b|\binterview\s+(?:stage|shortlist)",
     re.I,
 )
 
@@ -122,10 +135,14 @@ _APPLICATION_ONLY = re.compile(
 
 
 def _interviewed(text: str) -> bool | None:
+    """True when the mail says the candidate met, spoke with or was interviewed by them."""
     if _NO_INTERVIEW.search(text):
         return False
     if _INTERVIEW.search(text):
         return True
+    mentions = len(_ANY_INTERVIEW.findall(text))
+    if mentions:
+        return mentions > len(_FUTURE_INTERVIEW.findall(text))
     if _APPLICATION_ONLY.search(text):
         return False
     return None
