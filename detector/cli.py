@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -117,7 +117,33 @@ def _parser() -> argparse.ArgumentParser:
         "--misses", action="store_true", help="list misclassified files and extraction misses"
     )
     p.add_argument("-c", "--config", type=Path, help="config file (for the threshold)")
+    p = command(
+        "run", "One pass over every configured mailbox: save a draft per new rejection.", _run
+    )
+    p.add_argument("--once", action="store_true", help="one pass, then exit (the default)")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be saved; write nothing")
+    back = p.add_mutually_exclusive_group()
+    back.add_argument(
+        "--since",
+        type=_since,
+        metavar="DAYS|YYYY-MM-DD",
+        help="look back this far instead of since_days (a backfill on purpose)",
+    )
+    back.add_argument("--all", action="store_true", help="look at every message, however old")
     return parser
+
+
+def _since(value: str) -> date:
+    """``--since 90`` (days) or ``--since 2026-01-31``."""
+    try:
+        if value.isdigit():
+            return (datetime.now(UTC) - timedelta(days=int(value))).date()
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither a number of days nor a date"
+        ) from None
 
 
 def _common_options(*, suppress: bool) -> argparse.ArgumentParser:
@@ -327,3 +353,21 @@ def _evaluate(args: argparse.Namespace) -> int:
             print()
         print(evaluate_labeled(args.labeled, _model(config), misses=args.misses))
     return 0
+
+
+# --- mailboxes ---------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    from detector.runner import PassOptions  # noqa: PLC0415 - keeps `gracious --help` fast
+    from detector.service import run_once  # noqa: PLC0415
+
+    config = load_config(args.config)
+    options = PassOptions(
+        dry_run=args.dry_run, since=args.since, everything=args.all, progress=True
+    )
+    summary = run_once(config, options)
+    for block in (*summary.planned, *summary.saved):
+        print(block + "\n")
+    print(("Dry run: " if args.dry_run else "") + summary.line(dry_run=args.dry_run))
+    return 1 if summary.errors else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 import types
 import typing
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from pathlib import Path
@@ -22,10 +22,13 @@ from detector.errors import ConfigError
 __all__ = [
     "PLACEHOLDER_EMAIL",
     "PLACEHOLDER_NAME",
+    "PROVIDERS",
+    "AccountConfig",
     "Config",
     "DetectorConfig",
     "DraftsConfig",
     "Identity",
+    "StateConfig",
     "default_config_path",
     "load_config",
 ]
@@ -65,12 +68,70 @@ class DraftsConfig:
 
 
 @dataclass(frozen=True)
+class StateConfig:
+    """Where the journal lives; None means the user's data directory."""
+
+    path: Path | None = None
+
+    def resolved(self) -> Path:
+        """The journal's path, defaulting to the platform's user data directory."""
+        return self.path or Path(platformdirs.user_data_dir("gracious")) / "gracious.sqlite3"
+
+
+SECURITIES = ("ssl", "starttls", "plain")
+# Host, port and security of the big providers, so `provider = "gmail"` is all one needs.
+PROVIDERS: dict[str, tuple[str, int, str]] = {
+    "gmail": ("imap.gmail.com", 993, "ssl"),
+    "outlook": ("outlook.office365.com", 993, "ssl"),
+    "microsoft365": ("outlook.office365.com", 993, "ssl"),
+    "office365": ("outlook.office365.com", 993, "ssl"),
+    "fastmail": ("imap.fastmail.com", 993, "ssl"),
+    "icloud": ("imap.mail.me.com", 993, "ssl"),
+    "yahoo": ("imap.mail.yahoo.com", 993, "ssl"),
+}
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    """One mailbox to watch: an IMAP account (host or provider) or a local Maildir."""
+
+    name: str
+    provider: str | None = None
+    host: str | None = None
+    port: int | None = None
+    security: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    password_command: str | None = field(default=None, repr=False)
+    password_env: str | None = None
+    password_keyring: bool = False
+    oauth2_token_command: str | None = field(default=None, repr=False)
+    tls_ca_file: Path | None = None
+    folders: tuple[str, ...] = ("INBOX",)
+    drafts_folder: str | None = None
+    since_days: int = 30
+    maildir: Path | None = None
+    batch_size: int = 100
+    max_message_kb: int = 10240
+    poll_minutes: float = 5.0
+    idle: bool = True
+    timeout_seconds: float = 60.0
+
+    @property
+    def is_maildir(self) -> bool:
+        """True for a local Maildir account."""
+        return self.maildir is not None
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration; ``source`` is the file it came from (None for built-in defaults)."""
 
     identity: Identity = field(default_factory=Identity)
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     drafts: DraftsConfig = field(default_factory=DraftsConfig)
+    state: StateConfig = field(default_factory=StateConfig)
+    accounts: tuple[AccountConfig, ...] = ()
     source: Path | None = None
 
 
@@ -100,12 +161,31 @@ def load_config(path: Path | None = None) -> Config:
 
 
 def _with_source(config: Config, path: Path) -> Config:
-    base = path.parent
-    tdir = config.drafts.templates_dir
-    drafts = config.drafts
-    if tdir is not None and not tdir.is_absolute():
-        drafts = DraftsConfig(tone=drafts.tone, templates_dir=base / tdir)
-    return Config(identity=config.identity, detector=config.detector, drafts=drafts, source=path)
+    """Relative paths are relative to the config file; providers fill in host, port, security."""
+
+    def near(p: Path | None) -> Path | None:
+        return p if p is None or p.is_absolute() else path.parent / p
+
+    accounts = []
+    for account in config.accounts:
+        host, port, security = PROVIDERS.get(account.provider or "", (None, None, None))
+        accounts.append(
+            replace(
+                account,
+                host=account.host or host,
+                port=account.port or port or (993 if (account.security or "ssl") == "ssl" else 143),
+                security=account.security or security or "ssl",
+                maildir=near(account.maildir),
+                tls_ca_file=near(account.tls_ca_file),
+            )
+        )
+    return replace(
+        config,
+        drafts=replace(config.drafts, templates_dir=near(config.drafts.templates_dir)),
+        state=replace(config.state, path=near(config.state.path)),
+        accounts=tuple(accounts),
+        source=path,
+    )
 
 
 def _validate(config: Config, path: Path) -> Config:
@@ -117,7 +197,55 @@ def _validate(config: Config, path: Path) -> Config:
         raise ConfigError(
             f"{path}: identity.email must be one email address, like alex@example.com"
         )
+    names = [a.name for a in config.accounts]
+    for i, account in enumerate(config.accounts):
+        _validate_account(account, path, f"accounts[{i}]")
+        if names.count(account.name) > 1:
+            raise ConfigError(f"{path}: accounts[{i}].name {account.name!r} is used twice")
     return config
+
+
+def _validate_account(account: AccountConfig, path: Path, key: str) -> None:
+    if not account.name.strip():
+        raise ConfigError(f"{path}: {key}.name must not be empty")
+    if account.maildir is not None:
+        if account.host or account.provider:
+            raise ConfigError(f"{path}: {key} has both maildir and host/provider; pick one")
+        return
+    if account.provider is not None and account.provider not in PROVIDERS:
+        raise ConfigError(f"{path}: {key}.provider must be one of {', '.join(sorted(PROVIDERS))}")
+    if not account.host and not account.provider:
+        raise ConfigError(f"{path}: {key} needs host (or provider, or maildir)")
+    if account.security is not None and account.security not in SECURITIES:
+        raise ConfigError(f"{path}: {key}.security must be one of {', '.join(SECURITIES)}")
+    if account.port is not None and not 0 < account.port < 65536:
+        raise ConfigError(f"{path}: {key}.port must be between 1 and 65535")
+    if not account.username:
+        raise ConfigError(f"{path}: {key}.username is required for an IMAP account")
+    sources = [
+        account.password is not None,
+        account.password_command is not None,
+        account.password_env is not None,
+        account.password_keyring,
+        account.oauth2_token_command is not None,
+    ]
+    if sum(sources) != 1:
+        raise ConfigError(
+            f"{path}: {key} needs exactly one of password_command, password_env, "
+            "password_keyring, oauth2_token_command or password"
+        )
+    positive = {
+        "since_days": account.since_days >= 0,
+        "batch_size": account.batch_size > 0,
+        "max_message_kb": account.max_message_kb > 0,
+        "poll_minutes": account.poll_minutes > 0,
+        "timeout_seconds": account.timeout_seconds > 0,
+    }
+    for name, ok in positive.items():
+        if not ok:
+            raise ConfigError(f"{path}: {key}.{name} must be positive")
+    if not account.folders:
+        raise ConfigError(f"{path}: {key}.folders must name at least one folder")
 
 
 def _is_address(value: str) -> bool:

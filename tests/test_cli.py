@@ -41,7 +41,7 @@ DRAFT_ROW_KEYS = {
     "draft",
 }
 DRAFT_KEYS = {"to", "subject", "in_reply_to", "references", "message_id", "body"}
-COMMANDS = ["classify", "draft", "train", "evaluate"]
+COMMANDS = ["classify", "draft", "train", "evaluate", "run", "daemon", "doctor"]
 
 
 @pytest.fixture

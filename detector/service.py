@@ -1,0 +1,48 @@
+"""What ``gracious run`` does: one pass over every configured account, and its summary."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from detector.classifier import Model
+from detector.config import Config
+from detector.errors import ConfigError
+from detector.modelfile import load_model
+from detector.runner import PassOptions, Runner, Summary, open_mailbox
+from detector.state import Journal
+
+__all__ = ["active_model", "run_once"]
+
+log = logging.getLogger(__name__)
+
+
+def active_model(config: Config) -> Model:
+    """The model to classify with, at the configured threshold."""
+    model = load_model()
+    return Model(model.pipeline, config.detector.threshold, model.version, model.metadata)
+
+
+def run_once(
+    config: Config,
+    options: PassOptions,
+    *,
+    stop: threading.Event | None = None,
+    model: Model | None = None,
+) -> Summary:
+    """One pass over every account; one failing account never stops the others."""
+    if not config.accounts:
+        where = config.source or "the configuration"
+        raise ConfigError(f"{where}: no [[accounts]] configured; add an IMAP account or a maildir")
+    model = model or active_model(config)
+    journal = Journal(config.state.resolved(), readonly=options.dry_run)
+    total = Summary()
+    try:
+        runner = Runner(config, model, journal, options=options, stop=stop)
+        for account in config.accounts:
+            if runner.stop.is_set():
+                break
+            total.add(runner.run_account(account, open_mailbox(account, config)))
+    finally:
+        journal.close()
+    return total

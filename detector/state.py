@@ -1,0 +1,293 @@
+"""The journal: a small SQLite database that makes "one draft per rejection, ever" hold.
+
+Per folder it keeps the UIDVALIDITY and the last UID looked at; per message (by key: the
+Message-ID, or a content hash) what gracious decided and did. A draft is recorded *before* it is
+written (status ``draft_intent``, with the exact bytes) and confirmed after, so a crash between
+the two is repaired on the next pass by looking for the draft in the mailbox, never by writing
+it twice. Every change is one short transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from detector.errors import GraciousError
+
+__all__ = ["Cursor", "Entry", "Journal", "JournalError", "Status"]
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid INTEGER NOT NULL,
+    since TEXT,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (account, folder)
+);
+CREATE TABLE IF NOT EXISTS sources (
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    PRIMARY KEY (account, folder, source_id)
+);
+CREATE TABLE IF NOT EXISTS messages (
+    key TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    folder TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    sender TEXT,
+    subject TEXT,
+    received TEXT,
+    verdict INTEGER,
+    probability REAL,
+    model_version TEXT,
+    facts TEXT,
+    draft_message_id TEXT,
+    draft BLOB,
+    status TEXT NOT NULL,
+    reason TEXT,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
+"""
+
+
+class JournalError(GraciousError):
+    """The journal cannot be opened or written."""
+
+
+class Status:
+    """What happened to a message; stored as text in the journal."""
+
+    NOT_REJECTION = "not_rejection"
+    SKIPPED = "skipped"
+    DRAFT_INTENT = "draft_intent"
+    DRAFTED = "drafted"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where gracious stopped reading a folder."""
+
+    uidvalidity: int
+    last_uid: int
+    since: date | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One processed message as the journal holds it."""
+
+    key: str
+    account: str
+    folder: str
+    source_id: str
+    status: str
+    verdict: bool | None
+    probability: float | None
+    draft_message_id: str | None
+    draft: bytes | None
+    reason: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Journal:
+    """The SQLite journal; one per process, used from one thread at a time."""
+
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """Open (and create) the journal; ``readonly`` never writes to disk (for dry runs)."""
+        self.path = path
+        try:
+            if readonly:
+                # A dry run reads what is there, or starts from nothing in memory.
+                target = f"file:{path}?mode=ro" if path.is_file() else "file::memory:"
+                self._db = sqlite3.connect(target, uri=True, timeout=30, isolation_level=None)
+                if not path.is_file():
+                    self._db.executescript(_SCHEMA)
+                return
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+        except (sqlite3.Error, OSError) as err:
+            raise JournalError(f"cannot open the journal at {path}: {err}") from err
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic change: all of it is on disk afterwards, or none of it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise JournalError(f"cannot write the journal at {self.path}: {err}") from err
+
+    # --- folders -------------------------------------------------------------------------------
+
+    def cursor(self, account: str, folder: str) -> Cursor | None:
+        """The folder's cursor, or None before the first pass."""
+        row = self._db.execute(
+            "SELECT uidvalidity, last_uid, since FROM folders WHERE account=? AND folder=?",
+            (account, folder),
+        ).fetchone()
+        if row is None:
+            return None
+        since = date.fromisoformat(row[2]) if row[2] else None
+        return Cursor(int(row[0]), int(row[1]), since)
+
+    def set_cursor(self, db: sqlite3.Connection, account: str, folder: str, cursor: Cursor) -> None:
+        """Move the folder's cursor (inside a transaction)."""
+        db.execute(
+            "INSERT INTO folders VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (account, folder) DO UPDATE "
+            "SET uidvalidity=excluded.uidvalidity, last_uid=excluded.last_uid, "
+            "since=excluded.since, updated=excluded.updated",
+            (
+                account,
+                folder,
+                cursor.uidvalidity,
+                cursor.last_uid,
+                cursor.since.isoformat() if cursor.since else None,
+                _now(),
+            ),
+        )
+
+    # --- sources and messages ------------------------------------------------------------------
+
+    def seen_sources(self, account: str, folder: str) -> set[str]:
+        """Ids of every message already looked at in this folder."""
+        rows = self._db.execute(
+            "SELECT source_id FROM sources WHERE account=? AND folder=?", (account, folder)
+        )
+        return {str(r[0]) for r in rows}
+
+    def add_source(
+        self, db: sqlite3.Connection, account: str, folder: str, source_id: str, key: str
+    ) -> None:
+        """Remember that this folder's message ``source_id`` is message ``key``."""
+        db.execute(
+            "INSERT OR IGNORE INTO sources VALUES (?, ?, ?, ?, ?)",
+            (account, folder, source_id, key, _now()),
+        )
+
+    def entry(self, key: str) -> Entry | None:
+        """The journal's record of message ``key``."""
+        row = self._db.execute(
+            "SELECT key, account, folder, source_id, status, verdict, probability, "
+            "draft_message_id, draft, reason FROM messages WHERE key=?",
+            (key,),
+        ).fetchone()
+        return _entry(row) if row else None
+
+    def pending_drafts(self, account: str | None = None) -> list[Entry]:
+        """Drafts recorded as intended but not confirmed: a crash left them half done."""
+        query = (
+            "SELECT key, account, folder, source_id, status, verdict, probability, "
+            "draft_message_id, draft, reason FROM messages WHERE status=?"
+        )
+        args: tuple[Any, ...] = (Status.DRAFT_INTENT,)
+        if account is not None:
+            query += " AND account=?"
+            args += (account,)
+        return [_entry(r) for r in self._db.execute(query + " ORDER BY created", args)]
+
+    def record(
+        self,
+        db: sqlite3.Connection,
+        *,
+        key: str,
+        account: str,
+        folder: str,
+        source_id: str,
+        status: str,
+        sender: str | None = None,
+        subject: str | None = None,
+        received: datetime | None = None,
+        verdict: bool | None = None,
+        probability: float | None = None,
+        model_version: str | None = None,
+        facts: dict[str, Any] | None = None,
+        draft_message_id: str | None = None,
+        draft: bytes | None = None,
+        reason: str | None = None,
+    ) -> None:
+        """Insert the message's record (inside a transaction); an existing one is kept."""
+        now = _now()
+        db.execute(
+            "INSERT OR IGNORE INTO messages VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                key,
+                account,
+                folder,
+                source_id,
+                sender,
+                subject,
+                received.isoformat() if received else None,
+                None if verdict is None else int(verdict),
+                probability,
+                model_version,
+                json.dumps(facts, ensure_ascii=False) if facts is not None else None,
+                draft_message_id,
+                draft,
+                status,
+                reason,
+                now,
+                now,
+            ),
+        )
+
+    def set_status(self, key: str, status: str, *, reason: str | None = None) -> None:
+        """Move a message to ``status`` (its own transaction)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET status=?, reason=COALESCE(?, reason), updated=? WHERE key=?",
+                (status, reason, _now(), key),
+            )
+
+    def counts(self) -> dict[str, int]:
+        """How many messages are in each status."""
+        rows = self._db.execute("SELECT status, COUNT(*) FROM messages GROUP BY status")
+        return {str(status): int(n) for status, n in rows}
+
+
+def _entry(row: tuple[Any, ...]) -> Entry:
+    return Entry(
+        key=row[0],
+        account=row[1],
+        folder=row[2],
+        source_id=row[3],
+        status=row[4],
+        verdict=None if row[5] is None else bool(row[5]),
+        probability=row[6],
+        draft_message_id=row[7],
+        draft=bytes(row[8]) if row[8] is not None else None,
+        reason=row[9],
+    )
