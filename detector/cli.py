@@ -131,6 +131,13 @@ def _parser() -> argparse.ArgumentParser:
         help="look back this far instead of since_days (a backfill on purpose)",
     )
     back.add_argument("--all", action="store_true", help="look at every message, however old")
+    p = command("daemon", "Watch every mailbox: scheduled passes, woken by IMAP IDLE.", _daemon)
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p.add_argument(
+        "--log-format", choices=("text", "json"), default="text", help="json: one object per line"
+    )
+    p = command("doctor", "Check config, credentials, connection, folders and model.", _doctor)
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
     return parser
 
 
@@ -371,3 +378,42 @@ def _run(args: argparse.Namespace) -> int:
         print(block + "\n")
     print(("Dry run: " if args.dry_run else "") + summary.line(dry_run=args.dry_run))
     return 1 if summary.errors else 0
+
+
+def _daemon(args: argparse.Namespace) -> int:
+    from detector.daemon import Daemon  # noqa: PLC0415
+
+    level = logging.DEBUG if args.verbose > 0 else logging.INFO
+    root = logging.getLogger()
+    root.setLevel(level)
+    if args.log_format == "json":
+        for handler in root.handlers:
+            handler.setFormatter(_JsonFormatter())
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    return Daemon(args.config).run()
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from detector.doctor import diagnose  # noqa: PLC0415
+
+    failed = 0
+    for finding in diagnose(args.config):
+        print(finding.line(), flush=True)
+        failed += not finding.ok
+    print("All checks passed." if not failed else f"{failed} problem(s) found.")
+    return 1 if failed else 0
+
+
+class _JsonFormatter(logging.Formatter):
+    """One JSON object per log line, for journald and log shippers."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return json.dumps(
+            {
+                "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="seconds"),
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "message": record.getMessage(),
+            },
+            ensure_ascii=False,
+        )
