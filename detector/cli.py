@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -135,6 +136,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
     p.add_argument(
         "--log-format", choices=("text", "json"), default="text", help="json: one object per line"
+    )
+    p.add_argument(
+        "--print-systemd-unit",
+        action="store_true",
+        help="print a systemd user unit that runs this daemon, then exit",
     )
     p = command("doctor", "Check config, credentials, connection, folders and model.", _doctor)
     p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
@@ -381,6 +387,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _daemon(args: argparse.Namespace) -> int:
+    if args.print_systemd_unit:
+        print(systemd_unit(args.config), end="")
+        return 0
     from detector.daemon import Daemon  # noqa: PLC0415
 
     level = logging.DEBUG if args.verbose > 0 else logging.INFO
@@ -417,3 +426,27 @@ class _JsonFormatter(logging.Formatter):
             },
             ensure_ascii=False,
         )
+
+
+def systemd_unit(config: Path | None) -> str:
+    """A systemd user unit for this installation: this Python, this config, journald logging."""
+    command = [sys.executable, "-m", "detector", "daemon"]
+    if config is not None:
+        command += ["-c", str(config.resolve())]
+    return f"""[Unit]
+Description=gracious: drafts a gracious reply to every job-application rejection
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=simple
+ExecStart={" ".join(shlex.quote(part) for part in command)}
+ExecReload=/bin/kill -HUP $MAINPID
+Restart=on-failure
+RestartSec=30
+# SIGTERM lets gracious finish the message it is on; give it time.
+TimeoutStopSec=60
+
+[Install]
+WantedBy=default.target
+"""
