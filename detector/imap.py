@@ -8,8 +8,10 @@ hostname checks is the default; plain text is only used when asked, with a warni
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Callable, Iterator, Sequence
@@ -67,6 +69,8 @@ class ImapMailbox:
                 host,
             )
         context = None if cfg.security == "plain" else _tls_context(cfg)
+        creds = self._credentials()  # before connecting: a failing source leaves no socket open
+        client: imapclient.IMAPClient | None = None
         try:
             client = imapclient.IMAPClient(
                 host,
@@ -78,27 +82,35 @@ class ImapMailbox:
             if cfg.security == "starttls":
                 client.starttls(context)
         except ssl.SSLCertVerificationError as err:
+            _discard(client)
             raise MailboxError(
                 f"account {self.account}: the TLS certificate of {host} is not trusted "
                 f"({err.verify_message}); fix the server certificate or set tls_ca_file"
             ) from None
         except (OSError, IMAPClientError) as err:
+            _discard(client)
             raise MailboxError(
                 f"account {self.account}: cannot connect to {host}:{port} ({_reason(err)})"
             ) from None
-        creds = self._credentials()
         try:
             if creds.oauth2_token is not None:
                 client.oauth2_login(creds.username, creds.oauth2_token)
             else:
                 client.login(creds.username, creds.password or "")
         except LoginError as err:
-            _quietly(client.logout)
+            _discard(client)
+            # imapclient turns every error during LOGIN into LoginError, a dropped line too.
+            if isinstance(err.__context__, imaplib.IMAP4.abort):
+                raise MailboxError(
+                    f"account {self.account}: the connection to {host}:{port} was lost "
+                    f"during login ({_reason(err)})"
+                ) from None
             raise MailboxError(
                 f"account {self.account}: login as {creds.username} on {host} was refused "
                 f"({_reason(err)}); check the username and password"
             ) from None
         except (OSError, IMAPClientError) as err:
+            _discard(client)
             raise MailboxError(
                 f"account {self.account}: login on {host} failed ({_reason(err)})"
             ) from None
@@ -109,7 +121,7 @@ class ImapMailbox:
     def close(self) -> None:
         """Log out; errors on the way out do not matter."""
         if self._client is not None:
-            _quietly(self._client.logout)
+            _discard(self._client)
         self._client = None
         self._selected = None
 
@@ -260,9 +272,19 @@ def _int_chunks(values: Sequence[int], size: int) -> Iterator[list[int]]:
 
 def _reason(err: BaseException) -> str:
     text = str(err).strip() or type(err).__name__
-    if isinstance(text, bytes):  # pragma: no cover - imapclient sometimes carries bytes
-        text = text.decode("utf-8", "replace")
-    return text[:200]
+    # imapclient often carries the server's bytes: show b'[AUTHENTICATIONFAILED] ...' as text.
+    quoted = re.fullmatch(r"b(['\"])(.*)\1", text, re.DOTALL)
+    return (quoted.group(2) if quoted else text)[:200]
+
+
+def _discard(client: imapclient.IMAPClient | None) -> None:
+    """LOGOUT, or, when the connection is already broken, just close the socket."""
+    if client is None:
+        return
+    try:
+        client.logout()
+    except (OSError, ssl.SSLError, IMAPClientError, EOFError, ValueError, AttributeError):
+        _quietly(client.shutdown)
 
 
 def _quietly(action: Callable[[], Any]) -> None:

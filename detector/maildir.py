@@ -127,7 +127,8 @@ class MaildirMailbox:
         path = self.drafts_path()
         try:
             box = mailbox.Maildir(str(path), factory=None, create=True)
-            key = box.add(raw)  # bytes are written as they are: tmp/ then new/
+            # Maildir files end lines with LF; the bytes are otherwise written as they are.
+            key = box.add(raw.replace(b"\r\n", b"\n"))
             # Into cur/ with Draft and Seen in the info part, as a mail client saves a draft.
             (path / "new" / key).rename(path / "cur" / f"{key}:2,DS")
         except OSError as err:

@@ -22,21 +22,21 @@ import logging
 import sqlite3
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 
-from detector.classifier import Model, classify
+from detector.classifier import Model, Verdict, classify, classify_many
 from detector.compose import compose
 from detector.config import AccountConfig, Config
-from detector.credentials import resolve_credentials
+from detector.credentials import CredentialsError, resolve_credentials
 from detector.errors import GraciousError, MessageError
 from detector.facts import extract
 from detector.imap import ImapError, ImapMailbox
 from detector.mailbox import Mailbox, MailboxError, Pending, RawMail, Scan, chunks
 from detector.maildir import MaildirMailbox
-from detector.message import parse
+from detector.message import Message, parse
 from detector.state import Cursor, Entry, Journal, Status
 from drafts import RenderError, as_bytes
 
@@ -94,6 +94,15 @@ def open_mailbox(account: AccountConfig, config: Config) -> Mailbox:
     return ImapMailbox(account, lambda: resolve_credentials(account, config_file=config.source))
 
 
+@dataclass
+class _Prepared:
+    """A fetched message parsed (or why not) and, when new, its verdict."""
+
+    message: Message | None
+    error: str | None = None
+    verdict: Verdict | None = None
+
+
 @dataclass(frozen=True)
 class _Folder:
     """What every step of one folder's pass needs to know."""
@@ -136,9 +145,9 @@ class Runner:
                 if self.stop.is_set():
                     break
                 self._run_folder(account, mailbox, folder, summary)
-        except (MailboxError, OSError, ImapError, EOFError) as err:
+        except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
             summary.errors += 1
-            log.error("account %s: %s", account.name, _describe(err))
+            log.error("%s", _describe(account.name, err))
         finally:
             mailbox.close()
         return summary
@@ -150,10 +159,13 @@ class Runner:
     ) -> None:
         cursor = self.journal.cursor(account.name, folder)
         since = self._since(account, cursor)
+        # A backfill (--all, --since) searches by date: older mail lies below the cursor.
+        backfill = self.options.everything or self.options.since is not None
+        resume = cursor if cursor is not None and not backfill else None
         scan = mailbox.scan(
             folder,
-            uidvalidity=cursor.uidvalidity if cursor else None,
-            after_uid=cursor.last_uid if cursor else 0,
+            uidvalidity=resume.uidvalidity if resume else None,
+            after_uid=resume.last_uid if resume else 0,
             since=since,
         )
         if cursor and cursor.uidvalidity != scan.uidvalidity:
@@ -180,6 +192,7 @@ class Runner:
             fetched = {
                 r.source_id: r for r in mailbox.fetch(folder, [p for p in batch if p.size <= limit])
             }
+            prepared = self._prepare(fetched.values())
             for item in batch:
                 if self.stop.is_set():
                     progress.done()
@@ -187,7 +200,7 @@ class Runner:
                 if item.size > limit:
                     self._skip_large(ctx, item)
                 elif item.source_id in fetched:
-                    self._process(ctx, fetched[item.source_id])
+                    self._process(ctx, fetched[item.source_id], prepared[item.source_id])
                 progress.step()
         progress.done()
 
@@ -203,26 +216,41 @@ class Runner:
 
     # --- a message -----------------------------------------------------------------------------
 
-    def _process(self, ctx: _Folder, raw: RawMail) -> None:
+    def _prepare(self, raws: Iterable[RawMail]) -> dict[str, _Prepared]:
+        """Parse a batch, and classify the messages not yet in the journal in one model call."""
+        prepared: dict[str, _Prepared] = {}
+        for raw in raws:
+            try:
+                prepared[raw.source_id] = _Prepared(parse(raw.raw))
+            except MessageError as err:
+                prepared[raw.source_id] = _Prepared(None, error=str(err))
+        new = [p for p in prepared.values() if p.message and not self.journal.entry(p.message.key)]
+        messages = [p.message for p in new if p.message is not None]
+        for item, verdict in zip(new, classify_many(self.model, messages), strict=True):
+            item.verdict = verdict
+        return prepared
+
+    def _process(self, ctx: _Folder, raw: RawMail, prepared: _Prepared) -> None:
         account, summary = ctx.account, ctx.summary
         summary.checked += 1
         where = f"account {account.name}: {raw.folder} {_id(raw)}"
-        try:
-            message = parse(raw.raw)
-        except MessageError as err:
+        message = prepared.message
+        if message is None:
             summary.skipped += 1
-            log.warning("%s: skipped, %s", where, err)
-            self._remember(ctx, raw, key=_content_key(raw.raw), reason=str(err))
+            log.warning("%s: skipped, %s", where, prepared.error)
+            self._remember(ctx, raw, key=_content_key(raw.raw), reason=prepared.error)
             return
         existing = self.journal.entry(message.key)
         if existing is not None:
             # Seen before: in another folder or account, or before a UIDVALIDITY change.
             self._remember(ctx, raw, key=message.key, reason=None, new=False)
-            if existing.status == Status.DRAFT_INTENT and not self.options.dry_run:
+            # Only the account that recorded the intent finishes it: its Drafts may hold it.
+            mine = existing.account == account.name
+            if existing.status == Status.DRAFT_INTENT and mine and not self.options.dry_run:
                 self._complete(ctx.mailbox, existing, summary)
             return
         try:
-            verdict = classify(self.model, message)
+            verdict = prepared.verdict or classify(self.model, message)
             facts = extract(message)
             reply = (
                 compose(message, facts, self.config, now=self.now())
@@ -363,10 +391,13 @@ def _content_key(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def _describe(err: BaseException) -> str:
-    if isinstance(err, MailboxError):
-        return str(err)
-    return f"connection lost or server error ({type(err).__name__}: {str(err)[:160]}); will retry"
+def _describe(account: str, err: BaseException) -> str:
+    if isinstance(err, MailboxError | CredentialsError):
+        return str(err)  # already names the account
+    return (
+        f"account {account}: connection lost or server error "
+        f"({type(err).__name__}: {str(err)[:160]}); will retry"
+    )
 
 
 class _Progress:

@@ -116,7 +116,8 @@ class Journal:
         try:
             if readonly:
                 # A dry run reads what is there, or starts from nothing in memory.
-                target = f"file:{path}?mode=ro" if path.is_file() else "file::memory:"
+                # as_uri() escapes "#", "?" and "%", which would otherwise end the file name.
+                target = f"{path.resolve().as_uri()}?mode=ro" if path.is_file() else "file::memory:"
                 self._db = sqlite3.connect(target, uri=True, timeout=30, isolation_level=None)
                 if not path.is_file():
                     self._db.executescript(_SCHEMA)
@@ -124,7 +125,10 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            # NORMAL in WAL mode: a commit survives a crash of gracious (not of the OS); the
+            # draft protocol does not need more, since a draft is always looked for before it
+            # is appended.
+            self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
             self._db.execute(
                 "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)

@@ -7,6 +7,7 @@ characters never reach a header, markup never reaches the body.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -141,7 +142,10 @@ def _render_body(context: ReplyContext, language: str, templates_dir: Path | Non
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(templates_dir: Path | None) -> jinja2.Environment:
+    """One environment per templates folder: it caches compiled templates (and reloads a
+    template file that changed on disk, so the daemon picks up edits)."""
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))

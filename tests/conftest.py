@@ -2,20 +2,41 @@
 
 Messages are assembled here from bytes, never with the ``email`` package, so a test controls the
 exact MIME shape, charset and transfer encoding the parser sees.
+
+The mailbox tests also find here a real Dovecot per session (tests/dovecot.py) with a fresh user
+per test, and helpers to run a pass and read the journal it kept.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import quopri
-from collections.abc import Sequence
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dovecot import (
+    GMAIL_FOLDERS,
+    IDENTITY_EMAIL,
+    STANDARD_FOLDERS,
+    Dovecot,
+    DovecotError,
+    ImapUser,
+    start_dovecot,
+)
 
 from detector.classifier import Model
+from detector.config import load_config
 from detector.modelfile import read_model, shipped_dir
+from detector.runner import PassOptions, Summary
+from detector.service import run_once
+from detector.state import Journal
+from drafts import reply_message_id
 
 CRLF = b"\r\n"
 DATE = "Mon, 03 Mar 2025 10:00:00 +0000"
@@ -149,6 +170,51 @@ def invitation_mail(message_id: str = "<inv-1@northwind-labs.com>") -> bytes:
     return plain(INVITATION_TEXT, subject=INVITATION_SUBJECT, message_id=message_id)
 
 
+def mixed_mail(count: int, *, every: int = 3, tag: str = "m") -> list[tuple[bytes, str, bool]]:
+    """``count`` distinct mails, every ``every``-th a rejection: ``(raw, Message-ID, rejection)``."""
+    mails = []
+    for i in range(count):
+        rejection = i % every == 0
+        message_id = f"<{tag}-{i}-{'rej' if rejection else 'inv'}@northwind-labs.com>"
+        raw = rejection_mail(message_id) if rejection else invitation_mail(message_id)
+        mails.append((raw, message_id, rejection))
+    return mails
+
+
+def draft_id(message_id: str) -> str:
+    """The Message-ID of gracious's draft replying to ``message_id`` (see tests/dovecot.py)."""
+    return reply_message_id(message_id, IDENTITY_EMAIL)
+
+
+def drafts_for(*message_ids: str) -> Counter[str]:
+    """What ``dovecot.draft_ids`` finds when each of ``message_ids`` got exactly one draft."""
+    return Counter(draft_id(m) for m in message_ids)
+
+
+@contextlib.contextmanager
+def open_journal(directory: Path) -> Iterator[Journal]:
+    """The journal of a config written by ``dovecot.write_config(directory, ...)``, read-only."""
+    journal = Journal(directory / "state.sqlite3", readonly=True)
+    try:
+        yield journal
+    finally:
+        journal.close()
+
+
+def run_pass(config: Path, model: Model, **options: Any) -> Summary:
+    """One pass in this process, as ``gracious run --once`` makes it."""
+    return run_once(load_config(config), PassOptions(**options), model=model)
+
+
+GRACIOUS = str(Path(sys.executable).parent / "gracious")  # the installed command
+
+
+def gracious(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``gracious`` command as a user runs it."""
+    command = [GRACIOUS, *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads the user's config or writes to the user's cache."""
@@ -160,3 +226,61 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def shipped_model() -> Model:
     """The model shipped in models/ (read directly: a broken one fails here, never rebuilds)."""
     return read_model(shipped_dir())
+
+
+# --- a real IMAP server (tests/dovecot.py) ------------------------------------------------------
+
+
+def _serve(folders: Sequence[tuple[str, str]]) -> Iterator[Dovecot]:
+    """A running Dovecot for the session; a missing or broken one fails the tests, never skips."""
+    try:
+        server = start_dovecot(folders)
+    except DovecotError as err:
+        pytest.fail(str(err), pytrace=False)
+    try:
+        yield server
+    finally:
+        problems = server.problems()
+        server.stop()
+    if problems:
+        pytest.fail("Dovecot logged problems during the session:\n" + "\n".join(problems))
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """Dovecot with Drafts, Sent and Trash at the top, flagged by SPECIAL-USE."""
+    yield from _serve(STANDARD_FOLDERS)
+
+
+@pytest.fixture(scope="session")
+def gmail_dovecot() -> Iterator[Dovecot]:
+    """Dovecot laid out like Gmail: [Gmail]/Drafts, [Gmail]/Sent Mail, ... and no Drafts."""
+    yield from _serve(GMAIL_FOLDERS)
+
+
+def _users(server: Dovecot) -> Iterator[Callable[[], ImapUser]]:
+    """Fresh users; the test fails if Dovecot logged an error while it ran."""
+    start = server.log_size()
+    yield server.add_user
+    problems = server.unexpected_problems(start)
+    if problems:
+        pytest.fail("Dovecot logged problems during this test:\n" + "\n".join(problems))
+
+
+@pytest.fixture
+def imap_users(dovecot: Dovecot) -> Iterator[Callable[[], ImapUser]]:
+    """Makes users with empty mailboxes on the standard server, as many as a test needs."""
+    yield from _users(dovecot)
+
+
+@pytest.fixture
+def imap_user(imap_users: Callable[[], ImapUser]) -> ImapUser:
+    """A user of its own for this test, with an empty mailbox."""
+    return imap_users()
+
+
+@pytest.fixture
+def gmail_user(gmail_dovecot: Dovecot) -> Iterator[ImapUser]:
+    """A user of its own on the Gmail-like server."""
+    for make in _users(gmail_dovecot):
+        yield make()
