@@ -25,7 +25,6 @@ import argparse
 import imaplib
 import random
 import re
-import resource
 import subprocess
 import tempfile
 import time
@@ -33,13 +32,13 @@ import time
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dovecot import Seed, append_messages, imap_account, start_dovecot, write_config  # noqa: E402
+from dovecot import ImapUser, Seed, append_messages, imap_account, start_dovecot, write_config
 
-from detector.config import load_config  # noqa: E402
-from detector.corpus import corpus_dir, iter_eml  # noqa: E402
-from detector.runner import PassOptions, Runner, open_mailbox  # noqa: E402
-from detector.service import active_model  # noqa: E402
-from detector.state import Journal  # noqa: E402
+from detector.config import load_config
+from detector.corpus import corpus_dir, iter_eml
+from detector.runner import PassOptions, Runner, open_mailbox
+from detector.service import active_model
+from detector.state import Journal
 
 
 def seed_messages(n: int, share: float, rng: random.Random) -> list[bytes]:
@@ -63,6 +62,16 @@ def seed_messages(n: int, share: float, rng: random.Random) -> list[bytes]:
     return out
 
 
+def _peak_rss_kb(pid: int) -> int:
+    """The process's peak resident set (VmHWM), read while it runs."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) if found else 0
+
+
 class _Counter:
     """Counts IMAP commands sent by imaplib (which imapclient uses underneath)."""
 
@@ -84,69 +93,81 @@ class _Counter:
         imaplib.IMAP4._command = self._original  # type: ignore[method-assign]
 
 
+def fetch_only(user: ImapUser) -> float:
+    """Seconds for a bare client to fetch every message with BODY.PEEK[], doing nothing else."""
+    t0 = time.perf_counter()
+    with user.connect() as client:
+        client.select_folder("INBOX", readonly=True)
+        uids = client.search(["ALL"])
+        for start in range(0, len(uids), 100):
+            client.fetch(uids[start : start + 100], ["BODY.PEEK[]"])
+    return time.perf_counter() - t0
+
+
+def backfill(config_path: Path, work: Path) -> tuple[float, float, str]:
+    """``gracious run --once --all`` as a user runs it: seconds, peak RSS in MB, summary line."""
+    command = [sys.executable, "-m", "detector", "run", "--once", "--all", "-c", str(config_path)]
+    out_file = work / "run.out"
+    t0 = time.perf_counter()
+    with out_file.open("w") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL)
+        peak_kb = 0
+        while child.poll() is None:
+            peak_kb = max(peak_kb, _peak_rss_kb(child.pid))
+            time.sleep(0.1)
+    seconds = time.perf_counter() - t0
+    lines = out_file.read_text().strip().splitlines()
+    return seconds, peak_kb / 1024, lines[-1] if lines else f"exit status {child.returncode}"
+
+
+def idle_poll(config_path: Path) -> tuple[int, float, int]:
+    """One pass with nothing new: IMAP commands after login, milliseconds, messages checked."""
+    config = load_config(config_path)
+    account = config.accounts[0]
+    journal = Journal(config.state.resolved())
+    runner = Runner(config, active_model(config), journal, options=PassOptions())
+    mailbox = open_mailbox(account, config)
+    mailbox.open()
+    mailbox.open = lambda: None  # type: ignore[method-assign]  # already logged in
+    with _Counter() as counter:
+        t0 = time.perf_counter()
+        summary = runner.run_account(account, mailbox)
+        ms = (time.perf_counter() - t0) * 1000
+    journal.close()
+    return counter.count - 1, ms, summary.checked  # less the LOGOUT that close() sends
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--rejections", type=float, default=0.03)
     args = parser.parse_args()
-    rng = random.Random(11)
 
     server = start_dovecot()
     try:
         user = server.add_user()
-        raws = seed_messages(args.messages, args.rejections, rng)
+        raws = seed_messages(args.messages, args.rejections, random.Random(11))
         t0 = time.perf_counter()
         append_messages(user, "INBOX", [Seed(r) for r in raws], batch=1000)
-        seed_s = time.perf_counter() - t0
         mb = sum(len(r) for r in raws) / 1e6
-        print(f"seeded {len(raws)} messages ({mb:.0f} MB) in {seed_s:.1f} s")
+        print(f"seeded {len(raws)} messages ({mb:.0f} MB) in {time.perf_counter() - t0:.1f} s")
 
-        # 1. baseline: fetch everything, do nothing with it.
-        t0 = time.perf_counter()
-        with user.connect() as client:
-            client.select_folder("INBOX", readonly=True)
-            uids = client.search(["ALL"])
-            for start in range(0, len(uids), 100):
-                client.fetch(uids[start : start + 100], ["BODY.PEEK[]"])
-        base_s = time.perf_counter() - t0
-        base_rate = len(raws) / base_s
-
-        # 2. gracious backfill, as a user runs it.
+        base_s = fetch_only(user)
         work = Path(tempfile.mkdtemp(prefix="gracious-bench-"))
         config_path = write_config(work, [imap_account(user, work, max_message_kb=1024)])
-        t0 = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "detector", "run", "--once", "--all", "-c", str(config_path)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        run_s = time.perf_counter() - t0
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr
-        rate = len(raws) / run_s
+        run_s, peak_mb, summary = backfill(config_path, work)
+        base_rate, rate = len(raws) / base_s, len(raws) / run_s
         print(f"baseline  fetch only:        {base_rate:8.0f} msg/s  {base_s:6.1f} s")
-        print(f"gracious  run --once --all:  {rate:8.0f} msg/s  {run_s:6.1f} s  peak RSS {peak_mb:.0f} MB")
+        print(
+            f"gracious  run --once --all:  {rate:8.0f} msg/s  {run_s:6.1f} s  peak RSS {peak_mb:.0f} MB"
+        )
         print(f"          {summary}")
         print(f"ratio gracious/baseline throughput: {rate / base_rate:.2f}x")
 
-        # 3. an idle poll: nothing new since the backfill.
-        config = load_config(config_path)
-        account = config.accounts[0]
-        journal = Journal(config.state.resolved())
-        runner = Runner(config, active_model(config), journal, options=PassOptions())
-        mailbox = open_mailbox(account, config)
-        mailbox.open()
-        mailbox.open = lambda: None  # type: ignore[method-assign]  # already logged in
-        with _Counter() as counter:
-            t0 = time.perf_counter()
-            idle = runner.run_account(account, mailbox)
-            idle_ms = (time.perf_counter() - t0) * 1000
-        journal.close()
-        # LOGOUT is sent by close(); count the commands of the poll itself.
-        commands = counter.count - 1
-        print(f"idle poll: {commands} IMAP commands after login (plus LOGOUT), {idle_ms:.0f} ms, "
-              f"checked {idle.checked}")
+        commands, ms, checked = idle_poll(config_path)
+        print(
+            f"idle poll: {commands} IMAP commands after login (plus LOGOUT), {ms:.0f} ms, checked {checked}"
+        )
     finally:
         server.stop()
 

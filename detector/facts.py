@@ -7,7 +7,7 @@ gracious never invents a company or a name, and the reply template words around 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from detector.employer import company_key, find_company
 from detector.jobtitle import find_position
@@ -31,8 +31,21 @@ class Facts:
     language: str
 
 
+# The facts of a rejection are in its first pages; a huge body only costs time (and hostile
+# input could make it cost a lot), so the rules read at most this much.
+MAX_TEXT = 20_000
+
+
 def extract(message: Message) -> Facts:
     """Pull the facts of a rejection out of ``message``; unknowns are None, never guesses."""
+    message = replace(
+        message,
+        subject=message.subject[:500],
+        text=message.text[:MAX_TEXT],
+        body=message.body[:MAX_TEXT],
+        signature=message.signature[:3000],
+        quoted="",
+    )
     text = message.text or message.body
     language = detect_language(f"{message.subject}\n{text}")
     contact = contact_name(message)
@@ -53,7 +66,7 @@ def extract(message: Message) -> Facts:
     )
 
 
-_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+_EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")
 
 
 def _reply_address(message: Message, contact: str | None) -> str | None:

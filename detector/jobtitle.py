@@ -15,7 +15,7 @@ from detector.relay import ATS_NAMES
 __all__ = ["find_position"]
 
 
-_CAP = r"[A-ZÀ-ÖØ-Þ0-9][\w&/'’+#*]*(?:\.[\w]+)*"
+_CAP = r"[A-ZÀ-ÖØ-Þ0-9][\w&/'’+#*]{0,40}(?:\.\w{1,20}){0,3}"
 
 
 _JOIN = r"(?:of|and|in|for|&|de|la|du|des|der|für|y|e|van|voor)"
@@ -24,7 +24,7 @@ _JOIN = r"(?:of|and|in|for|&|de|la|du|des|der|für|y|e|van|voor)"
 _TITLE = rf"[\"“„«‘']?({_CAP}(?:(?:[ \t]+|[ \t]?[-–][ \t]?|,[ \t])(?:{_CAP}|\([^()\n]{{1,40}}\)|{_JOIN}(?=[ \t]+[A-ZÀ-ÖØ-Þ]))){{0,9}})[\"”“»’']?"
 
 
-_LOWER_TITLE = r"[\"“„«‘']?([\w’'][\w’'/&*()%-]*(?:[ \t]+[\w’'/&*()%-]+){0,7}?)[\"”“»’']?"
+_LOWER_TITLE = r"[\"“„«‘']?([\w’'][\w’'/&*()%-]{0,40}(?:[ \t]+[\w’'/&*()%-]{1,40}){0,7}?)[\"”“»’']?"
 
 
 _ROLE_WORD = (
@@ -49,7 +49,7 @@ _LOCAL_END = (
 _POSITION_CUES: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
-            rf"\b(?:join|joining|apply to|applying to|applied to|work(?:ing)? (?:at|for|with))\s+(?:the\s+)?[A-ZÀ-ÖØ-Þ][\w&'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ&][\w&'’.-]*){{0,4}}\s+as\s+(?:an?\s+|our\s+)?{_TITLE}{_END}"
+            rf"\b(?:join|joining|apply to|applying to|applied to|work(?:ing)? (?:at|for|with))\s+(?:the\s+)?[A-ZÀ-ÖØ-Þ][\w&'’.-]{{0,40}}(?:\s+[A-ZÀ-ÖØ-Þ&][\w&'’.-]{{0,40}}){{0,4}}\s+as\s+(?:an?\s+|our\s+)?{_TITLE}{_END}"
         ),
         3.0,
     ),

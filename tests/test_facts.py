@@ -167,3 +167,24 @@ def test_is_relay() -> None:
     assert not is_relay(Address("Kim", "kim.lee@orbitalledger.com"))
     assert not is_relay(Address("", "careers@orbitalledger.com"))
     assert is_relay(None)
+
+
+def test_a_huge_hostile_body_does_not_stall_extraction() -> None:
+    """A 1 MB token once made the cue regexes quadratic (minutes per message); now bounded.
+
+    Run in a child process with a generous limit, so a regression fails instead of hanging.
+    """
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    code = (
+        "from detector.message import parse; from detector.facts import extract\n"
+        "body = 'A' * 1_000_000 + ' ' + '0f' * 300_000 + ' ' + 'x' * 400_000 + '@'\n"
+        "raw = ('From: X <x@acme.com>\\nSubject: Your application\\n\\n' + body).encode()\n"
+        "print(extract(parse(raw)).reply_to)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "x@acme.com"
