@@ -214,10 +214,22 @@ class Daemon:
                     log.info("account %s: no IDLE on this server; polling only", account.name)
                     return
                 failures = 0
-                while not (self.stop.is_set() or state.stop_idle.is_set()):
-                    stopping = lambda: self.stop.is_set() or state.stop_idle.is_set()  # noqa: E731
-                    if mailbox.idle_wait(folder, IDLE_REFRESH_SECONDS, stopping):
-                        log.info("account %s: new mail announced by IDLE", account.name)
+                said: list[bool] = []
+
+                def idling(
+                    name: str = account.name, where: str = folder, said: list[bool] = said
+                ) -> None:
+                    if not said:  # once per connection, when IDLE has really begun
+                        said.append(True)
+                        log.info("account %s: waiting for new mail (IDLE) in %s", name, where)
+
+                def stopping() -> bool:
+                    return self.stop.is_set() or state.stop_idle.is_set()
+
+                while not stopping():
+                    if mailbox.idle_wait(folder, IDLE_REFRESH_SECONDS, stopping, idling):
+                        if said:
+                            log.info("account %s: new mail announced by IDLE", account.name)
                         self._trigger(account.name)
             except Exception as err:  # any failure of the push connection: back off, reconnect
                 failures += 1

@@ -54,6 +54,7 @@ class ImapMailbox:
         self._client: imapclient.IMAPClient | None = None
         self._drafts: str | None = account.drafts_folder
         self._selected: str | None = None
+        self._uidnext: int | None = None  # UIDNEXT of the IDLE folder when last looked at
 
     # --- connection ----------------------------------------------------------------------------
 
@@ -230,11 +231,28 @@ class ImapMailbox:
 
     # --- push ----------------------------------------------------------------------------------
 
-    def idle_wait(self, folder: str, seconds: float, stop: Callable[[], bool]) -> bool:
-        """IDLE on ``folder`` for up to ``seconds``; True when the server announced new mail."""
-        self._examine(folder)
+    def idle_wait(
+        self,
+        folder: str,
+        seconds: float,
+        stop: Callable[[], bool],
+        on_idle: Callable[[], None] | None = None,
+    ) -> bool:
+        """IDLE on ``folder`` for up to ``seconds``; True when there may be new mail.
+
+        Mail that arrives while no IDLE is running (between two waits, or before the first)
+        is never announced, so the folder's UIDNEXT is compared on each entry: a change, or the
+        first entry on a connection, counts as new mail without waiting.
+        """
+        status = self._examine(folder)
+        uidnext = int(status.get(b"UIDNEXT", 0) or 0)
+        previous, self._uidnext = self._uidnext, uidnext
+        if previous is None or uidnext != previous:
+            return True
         client = self.client
         client.idle()
+        if on_idle is not None:
+            on_idle()
         try:
             waited = 0.0
             while waited < seconds and not stop():
@@ -242,6 +260,7 @@ class ImapMailbox:
                 responses = client.idle_check(timeout=step)
                 waited += step
                 if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                    self._uidnext = None  # re-read on the next entry
                     return True
             return False
         finally:

@@ -137,7 +137,13 @@ class MaildirMailbox:
             ) from None
         return path.name.lstrip(".") or "Drafts"
 
-    def idle_wait(self, folder: str, seconds: float, stop: Callable[[], bool]) -> bool:
+    def idle_wait(
+        self,
+        folder: str,
+        seconds: float,
+        stop: Callable[[], bool],
+        on_idle: Callable[[], None] | None = None,
+    ) -> bool:
         """Maildirs have no push; the daemon polls them."""
         return False
 

@@ -54,7 +54,7 @@ class Rebuilt:
 
 def _corrupt_model_dir(directory: Path) -> Path:
     directory.mkdir(parents=True)
-    noise = random.Random(7).randbytes(4096)  # noqa: S311 - reproducible noise, not cryptography
+    noise = random.Random(7).randbytes(4096)
     (directory / MODEL_FILE).write_bytes(noise)
     meta = {"sklearn_version": sklearn.__version__, "threshold": 0.5, "version": "corrupt"}
     (directory / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")

@@ -81,7 +81,7 @@ def test_sigkill_mid_pass_neither_duplicates_nor_misses(
     inbox = snapshot(imap_user, "INBOX")
     config = write_config(tmp_path, [imap_account(imap_user, tmp_path, batch_size=20)])
     state = tmp_path / "state.sqlite3"
-    rng = random.Random(20250303)  # noqa: S311 - the same kill points on every run
+    rng = random.Random(20250303)
     killed_at: list[int] = []
 
     for _ in range(3):
