@@ -11,7 +11,7 @@ from typing import Any
 from detector.classifier import Model
 from detector.corpus import LabeledMail, corpus_dir, corpus_hash, load_labeled
 from detector.errors import ModelError
-from detector.evaluation import Metrics, metrics
+from detector.evaluation import Metrics, choose_threshold, metrics
 from detector.modelfile import environment, write_model
 from detector.training import fit, out_of_fold
 
@@ -24,22 +24,26 @@ def train_from_corpus(
     out_dir: Path,
     *,
     corpus: Path | None = None,
-    threshold: float = 0.5,
+    threshold: float | None = None,
     cross_validate: bool = True,
 ) -> Model:
     """Fit on every corpus message, write the model to ``out_dir`` and return it.
 
-    With ``cross_validate`` the metadata records grouped 5-fold figures first; those are the
-    honest ones, since the final model has seen every message.
+    With ``cross_validate`` the threshold is chosen on grouped 5-fold held-out probabilities
+    (see :func:`choose_threshold`) and the metadata records the figures at it; those are the
+    honest ones, since the final model has seen every message. Without, ``threshold`` (or 0.5).
     """
     root = corpus or corpus_dir()
     mails, failed = load_labeled(root)
     if failed:
         raise ModelError(f"{len(failed)} corpus files do not parse, first: {failed[0]}")
     cv: Metrics | None = None
+    labels = [m.label for m in mails]
     if cross_validate:
-        probs = out_of_fold(mails)
-        cv = metrics([m.label for m in mails], [bool(p >= threshold) for p in probs])
+        probs = list(out_of_fold(mails))
+        threshold = threshold or choose_threshold(labels, probs)
+        cv = metrics(labels, [bool(p >= threshold) for p in probs])
+    threshold = threshold or 0.5
     version = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     model = fit(mails, threshold=threshold, version=version)
     meta = {**_metadata(root, mails, cv), "threshold": threshold, "version": version}

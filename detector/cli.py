@@ -227,10 +227,9 @@ def _scored(
 
 
 def _model(config: Config) -> Model:
-    from detector.modelfile import load_model  # noqa: PLC0415 - keeps `gracious --help` fast
+    from detector.service import active_model  # noqa: PLC0415 - keeps `gracious --help` fast
 
-    model = load_model()
-    return Model(model.pipeline, config.detector.threshold, model.version, model.metadata)
+    return active_model(config)
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -359,12 +358,13 @@ def _evaluate(args: argparse.Namespace) -> int:
     from detector.report import evaluate_corpus, evaluate_labeled  # noqa: PLC0415
 
     config = load_config(args.config)
+    model = _model(config)
     if not args.no_cv:
-        print(evaluate_corpus(args.corpus, threshold=config.detector.threshold, misses=args.misses))
+        print(evaluate_corpus(args.corpus, threshold=model.threshold, misses=args.misses))
     if args.labeled:
         if not args.no_cv:
             print()
-        print(evaluate_labeled(args.labeled, _model(config), misses=args.misses))
+        print(evaluate_labeled(args.labeled, model, misses=args.misses))
     return 0
 
 

@@ -54,9 +54,12 @@ class Identity:
 
 @dataclass(frozen=True)
 class DetectorConfig:
-    """Classifier settings; ``threshold`` is the probability at which a mail counts as rejection."""
+    """Classifier settings; ``threshold`` is the probability at which a mail counts as rejection.
 
-    threshold: float = 0.5
+    None means the threshold the model was trained with (chosen by cross-validation).
+    """
+
+    threshold: float | None = None
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def _with_source(config: Config, path: Path) -> Config:
 
 
 def _validate(config: Config, path: Path) -> Config:
-    if not 0.0 < config.detector.threshold < 1.0:
+    threshold = config.detector.threshold
+    if threshold is not None and not 0.0 < threshold < 1.0:
         raise ConfigError(f"{path}: detector.threshold must be between 0 and 1 (exclusive)")
     if config.drafts.tone not in TONES:
         raise ConfigError(f"{path}: drafts.tone must be one of {', '.join(TONES)}")

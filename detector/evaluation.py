@@ -11,7 +11,15 @@ from typing import Any
 from detector.corpus import LabeledMail
 from detector.facts import Facts
 
-__all__ = ["FIELDS", "FieldScore", "Metrics", "extraction_scores", "format_metrics", "metrics"]
+__all__ = [
+    "FIELDS",
+    "FieldScore",
+    "Metrics",
+    "choose_threshold",
+    "extraction_scores",
+    "format_metrics",
+    "metrics",
+]
 
 FIELDS = ("company", "position", "contact_name", "reply_address", "interviewed", "language")
 
@@ -60,6 +68,26 @@ def metrics(labels: Sequence[int], predictions: Sequence[bool]) -> Metrics:
         fn=sum(1 for y, p in pairs if y == 1 and not p),
         tn=sum(1 for y, p in pairs if y == 0 and not p),
     )
+
+
+def choose_threshold(
+    labels: Sequence[int], probabilities: Sequence[float], *, beta: float = 1.0
+) -> float:
+    """The threshold with the best F-beta on held-out probabilities, 0.30 to 0.80 by 0.05.
+
+    F1 by default: F0.5 (precision first) was tried and picked 0.6, which then missed a plain
+    French rejection the model is less sure of; a missed rejection is a reply the user never
+    writes, a wrong draft is one they delete. Ties go to the lower threshold.
+    """
+    best, best_score = 0.5, -1.0
+    for step in range(30, 81, 5):
+        threshold = step / 100
+        m = metrics(labels, [p >= threshold for p in probabilities])
+        p, r = m.precision, m.recall
+        score = (1 + beta**2) * p * r / (beta**2 * p + r) if p + r else 0.0
+        if score > best_score + 1e-9:
+            best, best_score = threshold, score
+    return best
 
 
 def format_metrics(title: str, m: Metrics) -> str:

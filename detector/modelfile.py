@@ -176,9 +176,18 @@ def _load(directory: Path | None) -> _Loaded:
     )
     from detector.build import train_from_corpus  # noqa: PLC0415 - heavy, only on this path
 
-    model = train_from_corpus(cache, cross_validate=False)
+    model = train_from_corpus(cache, cross_validate=False, threshold=_shipped_threshold(directory))
     log.warning("Rebuilt the model (version %s); it will be reused from now on", model.version)
     return _Loaded(model, rebuilt=True)
+
+
+def _shipped_threshold(directory: Path) -> float | None:
+    """The threshold chosen when the shipped model was trained; plain JSON, readable anywhere."""
+    try:
+        value = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))["threshold"]
+        return float(value)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _cache_dir() -> Path:

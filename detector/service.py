@@ -18,9 +18,10 @@ log = logging.getLogger(__name__)
 
 
 def active_model(config: Config) -> Model:
-    """The model to classify with, at the configured threshold."""
+    """The model to classify with, at the configured threshold or else its own."""
     model = load_model()
-    return Model(model.pipeline, config.detector.threshold, model.version, model.metadata)
+    threshold = config.detector.threshold or model.threshold
+    return Model(model.pipeline, threshold, model.version, model.metadata)
 
 
 def run_once(

@@ -20,7 +20,7 @@ from detector.config import PLACEHOLDER_EMAIL
 from detector.corpus import corpus_hash
 from detector.errors import ConfigError
 from detector.message import parse
-from detector.modelfile import read_model
+from detector.modelfile import read_model, shipped_dir
 from drafts import reply_message_id
 
 NO_HEADERS = "no mail headers found (no From, To, Subject, Date or Message-ID)"
@@ -405,8 +405,10 @@ def test_evaluate_a_labeled_folder(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 0
     assert err == ""
     lines = out.splitlines()
-    assert re.fullmatch(
-        re.escape(f"Labeled folder {root} (2 messages), model ") + r"\S+, threshold 0\.5", lines[0]
+    shipped = json.loads((shipped_dir() / "metadata.json").read_text(encoding="utf-8"))
+    assert lines[0] == (
+        f"Labeled folder {root} (2 messages), model {shipped['version']}, "
+        f"threshold {shipped['threshold']}"
     )
     assert lines[1:9] == [
         "  precision 1.000  recall 1.000  F1 1.000",

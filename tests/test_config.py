@@ -216,7 +216,7 @@ def test_no_file_gives_defaults_with_the_placeholder_identity() -> None:
     assert config.source is None
     assert config.identity == Identity(PLACEHOLDER_NAME, PLACEHOLDER_EMAIL, "")
     assert config.identity.is_placeholder
-    assert config.detector.threshold == 0.5
+    assert config.detector.threshold is None  # the model's own, chosen when it was trained
     assert config.drafts == DraftsConfig(tone="warm", templates_dir=None)
 
 
