@@ -77,10 +77,11 @@ def choose_threshold(
 
     F1 by default: F0.5 (precision first) was tried and picked 0.6, which then missed a plain
     French rejection the model is less sure of; a missed rejection is a reply the user never
-    writes, a wrong draft is one they delete. Ties go to the lower threshold.
+    writes, a wrong draft is one they delete. Ties go to the threshold nearest 0.5, where a
+    calibrated probability says "as likely as not".
     """
     best, best_score = 0.5, -1.0
-    for step in range(30, 81, 5):
+    for step in sorted(range(30, 81, 5), key=lambda s: (abs(s - 50), s)):
         threshold = step / 100
         m = metrics(labels, [p >= threshold for p in probabilities])
         p, r = m.precision, m.recall

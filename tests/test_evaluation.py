@@ -142,3 +142,15 @@ def test_extraction_scores_of_nothing() -> None:
     scores, misses = extraction_scores([])
     assert scores == [FieldScore(f, 0, 0) for f in FIELDS]
     assert misses == []
+
+
+def test_choose_threshold_maximises_f1_on_held_out_probabilities() -> None:
+    from detector.evaluation import choose_threshold  # noqa: PLC0415
+
+    labels = [1, 1, 1, 1, 0, 0, 0, 0]
+    probs = [0.95, 0.9, 0.72, 0.62, 0.58, 0.4, 0.2, 0.1]
+    # 0.60 separates them exactly; 0.55 lets one non-rejection in, 0.65 loses a rejection.
+    assert choose_threshold(labels, probs) == 0.6
+    # Every threshold from 0.45 to 0.65 gives the same F1 here: the tie goes to 0.5.
+    assert choose_threshold([1, 1, 0], [0.9, 0.7, 0.4]) == 0.5
+    assert choose_threshold([0, 0], [0.1, 0.2]) == 0.5  # nothing to find: the default
