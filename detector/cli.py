@@ -20,7 +20,6 @@ from detector.corpus import iter_eml
 from detector.errors import GraciousError, MessageError
 from detector.facts import Facts, extract
 from detector.message import Message, parse
-from drafts import RenderError
 
 __all__ = ["main"]
 
@@ -42,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.handler(args))
-    except (GraciousError, RenderError) as err:
+    except GraciousError as err:
         return _fail(str(err), args.debug)
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
@@ -68,6 +67,8 @@ def _configure_logging(verbose: int) -> None:
         level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
     logging.getLogger("mailparser").setLevel(logging.WARNING)
+    # imapclient's DEBUG log is the protocol itself, drafts included: never bodies in our logs.
+    logging.getLogger("imapclient").setLevel(logging.INFO)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -267,8 +268,8 @@ def _draft(args: argparse.Namespace) -> int:
             continue
         try:
             row = _draft_row(path, item, verdict, config, now)
-        except RenderError:
-            raise
+        except GraciousError:
+            raise  # a broken template or config: one clear line, not a row per message
         except Exception as err:  # hostile input must not stop the run; report it on its row
             log.debug("drafting %s failed", path, exc_info=True)
             row = {"path": str(path), "error": f"internal error: {type(err).__name__}: {err}"}

@@ -6,9 +6,10 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from detector.config import Config
+from detector.errors import DraftError
 from detector.facts import Facts
 from detector.message import Message
-from drafts import ReplyContext, render_reply
+from drafts import RenderError, ReplyContext, render_reply
 
 __all__ = ["compose"]
 
@@ -32,4 +33,7 @@ def compose(message: Message, facts: Facts, config: Config, *, now: datetime) ->
         signature=config.identity.signature,
         date=now,
     )
-    return render_reply(context, templates_dir=config.drafts.templates_dir)
+    try:
+        return render_reply(context, templates_dir=config.drafts.templates_dir)
+    except RenderError as err:  # drafts/ knows nothing of gracious's errors: translate here
+        raise DraftError(str(err)) from err

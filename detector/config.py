@@ -212,9 +212,39 @@ def _validate(config: Config, path: Path) -> Config:
 def _validate_account(account: AccountConfig, path: Path, key: str) -> None:
     if not account.name.strip():
         raise ConfigError(f"{path}: {key}.name must not be empty")
+    positive = {
+        "since_days": account.since_days >= 0,
+        "batch_size": account.batch_size > 0,
+        "max_message_kb": account.max_message_kb > 0,
+        "poll_minutes": account.poll_minutes > 0,
+        "timeout_seconds": account.timeout_seconds > 0,
+    }
+    for name, ok in positive.items():
+        if not ok:
+            raise ConfigError(f"{path}: {key}.{name} must be positive")
+    if not account.folders:
+        raise ConfigError(f"{path}: {key}.folders must name at least one folder")
     if account.maildir is not None:
-        if account.host or account.provider:
-            raise ConfigError(f"{path}: {key} has both maildir and host/provider; pick one")
+        imap_only = [
+            name
+            for name in (
+                "host",
+                "provider",
+                "port",
+                "security",
+                "username",
+                "password",
+                "password_command",
+                "password_env",
+                "oauth2_token_command",
+                "tls_ca_file",
+            )
+            if getattr(account, name) is not None
+        ] + (["password_keyring"] if account.password_keyring else [])
+        if imap_only:
+            raise ConfigError(
+                f"{path}: {key} is a maildir account; {', '.join(imap_only)} only apply to IMAP"
+            )
         return
     if account.provider is not None and account.provider not in PROVIDERS:
         raise ConfigError(f"{path}: {key}.provider must be one of {', '.join(sorted(PROVIDERS))}")
@@ -238,18 +268,6 @@ def _validate_account(account: AccountConfig, path: Path, key: str) -> None:
             f"{path}: {key} needs exactly one of password_command, password_env, "
             "password_keyring, oauth2_token_command or password"
         )
-    positive = {
-        "since_days": account.since_days >= 0,
-        "batch_size": account.batch_size > 0,
-        "max_message_kb": account.max_message_kb > 0,
-        "poll_minutes": account.poll_minutes > 0,
-        "timeout_seconds": account.timeout_seconds > 0,
-    }
-    for name, ok in positive.items():
-        if not ok:
-            raise ConfigError(f"{path}: {key}.{name} must be positive")
-    if not account.folders:
-        raise ConfigError(f"{path}: {key}.folders must name at least one folder")
 
 
 def _is_address(value: str) -> bool:

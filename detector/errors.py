@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "GraciousError", "MessageError", "ModelError"]
+__all__ = ["ConfigError", "DraftError", "GraciousError", "MessageError", "ModelError"]
 
 
 class GraciousError(Exception):
@@ -15,6 +15,10 @@ class MessageError(GraciousError):
 
 class ConfigError(GraciousError):
     """The config file is missing, unreadable or has a bad key; names file and key."""
+
+
+class DraftError(GraciousError):
+    """The reply could not be rendered (a broken user template); names the template."""
 
 
 class ModelError(GraciousError):

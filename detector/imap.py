@@ -96,8 +96,17 @@ class ImapMailbox:
         try:
             if creds.oauth2_token is not None:
                 client.oauth2_login(creds.username, creds.oauth2_token)
-            else:
+            elif (creds.password or "").isascii() and creds.username.isascii():
                 client.login(creds.username, creds.password or "")
+            else:
+                # LOGIN carries ASCII only; AUTHENTICATE PLAIN sends UTF-8 (RFC 4616).
+                client.plain_login(creds.username, creds.password or "")
+        except UnicodeError:
+            _discard(client)
+            raise MailboxError(
+                f"account {self.account}: the server could not take the username or password "
+                "as sent (non-ASCII characters); try an ASCII password or OAuth2"
+            ) from None
         except LoginError as err:
             _discard(client)
             # imapclient turns every error during LOGIN into LoginError, a dropped line too.

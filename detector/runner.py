@@ -15,6 +15,7 @@ draft in 2 and only confirms it.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -38,7 +39,7 @@ from detector.mailbox import Mailbox, MailboxError, Pending, RawMail, Scan, chun
 from detector.maildir import MaildirMailbox
 from detector.message import Message, parse
 from detector.state import Cursor, Entry, Journal, Status
-from drafts import RenderError, as_bytes
+from drafts import as_bytes
 
 __all__ = ["PassOptions", "Runner", "Summary", "open_mailbox"]
 
@@ -137,19 +138,28 @@ class Runner:
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
         summary = Summary()
-        try:
-            mailbox.open()
-            if not self.options.dry_run:
-                self._finish_pending(account, mailbox, summary)
-            for folder in account.folders:
-                if self.stop.is_set():
-                    break
-                self._run_folder(account, mailbox, folder, summary)
-        except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
-            summary.errors += 1
-            log.error("%s", _describe(account.name, err))
-        finally:
-            mailbox.close()
+        lock = (
+            contextlib.nullcontext()
+            if self.options.dry_run
+            else self.journal.account_lock(account.name)
+        )
+        with lock:
+            try:
+                mailbox.open()
+                if not self.options.dry_run:
+                    self._finish_pending(account, mailbox, summary)
+                for folder in account.folders:
+                    if self.stop.is_set():
+                        break
+                    self._run_folder(account, mailbox, folder, summary)
+            except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
+                summary.errors += 1
+                log.error("%s", _describe(account.name, err))
+            except GraciousError as err:  # a broken template, an unwritable journal: say so
+                summary.errors += 1
+                log.error("account %s: %s", account.name, err)
+            finally:
+                mailbox.close()
         return summary
 
     # --- a folder ------------------------------------------------------------------------------
@@ -257,8 +267,8 @@ class Runner:
                 if verdict.is_rejection
                 else None
             )
-        except (RenderError, GraciousError):
-            raise
+        except GraciousError:
+            raise  # a broken template: the account's pass stops with one clear error
         except Exception as err:  # hostile input must not stop the pass: log, record, go on
             summary.skipped += 1
             log.warning("%s: skipped, could not process it (%s)", where, type(err).__name__)
@@ -272,7 +282,7 @@ class Runner:
                 summary.planned.append(f"{where}: would save\n{describe_draft(as_bytes(reply))}")
             return
         with self.journal.transaction() as db:
-            self.journal.record(
+            inserted = self.journal.record(
                 db,
                 key=message.key,
                 account=account.name,
@@ -297,7 +307,8 @@ class Runner:
             "rejection" if verdict.is_rejection else "not a rejection",
             verdict.probability,
         )
-        entry = self.journal.entry(message.key) if reply is not None else None
+        # Another account's pass may have recorded the same rejection first: its draft, not ours.
+        entry = self.journal.entry(message.key) if reply is not None and inserted else None
         if entry is not None:
             self._complete(ctx.mailbox, entry, summary)
 

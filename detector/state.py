@@ -9,6 +9,8 @@ it twice. Every change is one short transaction.
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -141,6 +143,26 @@ class Journal:
         self._db.close()
 
     @contextmanager
+    def account_lock(self, account: str) -> Iterator[None]:
+        """Hold the account's lock file: one pass per account at a time, across processes.
+
+        The draft protocol assumes one pass per account; a daemon reloading mid-pass, or
+        ``gracious run`` started beside a daemon, waits here instead of racing.
+        """
+        digest = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+        path = self.path.parent / f"{self.path.name}.{digest}.lock"
+        try:
+            handle = path.open("a+b")
+        except OSError as err:
+            raise JournalError(f"cannot create the lock file {path}: {err.strerror}") from err
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic change: all of it is on disk afterwards, or none of it."""
         try:
@@ -241,10 +263,14 @@ class Journal:
         draft_message_id: str | None = None,
         draft: bytes | None = None,
         reason: str | None = None,
-    ) -> None:
-        """Insert the message's record (inside a transaction); an existing one is kept."""
+    ) -> bool:
+        """Insert the message's record (inside a transaction); an existing one is kept.
+
+        Returns whether this call inserted it: of two passes racing on the same message (two
+        accounts in two threads), only the one that inserted its record may write the draft.
+        """
         now = _now()
-        db.execute(
+        cursor = db.execute(
             "INSERT OR IGNORE INTO messages VALUES "
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -267,6 +293,7 @@ class Journal:
                 now,
             ),
         )
+        return cursor.rowcount == 1
 
     def set_status(self, key: str, status: str, *, reason: str | None = None) -> None:
         """Move a message to ``status`` (its own transaction)."""

@@ -191,7 +191,10 @@ class ImapUser:
         """A logged-in client, logged out afterwards."""
         client = imapclient.IMAPClient(HOST, port=self.server.port, ssl=False, timeout=30)
         try:
-            client.login(self.name, self.password)
+            if self.password.isascii():
+                client.login(self.name, self.password)
+            else:  # LOGIN is ASCII-only; AUTHENTICATE PLAIN carries UTF-8
+                client.plain_login(self.name, self.password)
             yield client
         finally:
             try:

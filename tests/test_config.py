@@ -244,3 +244,19 @@ def test_default_location_is_read_when_present(tmp_path: Path) -> None:
 )
 def test_is_placeholder(name: str, email: str, placeholder: bool) -> None:
     assert Identity(name, email).is_placeholder is placeholder
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("max_message_kb = -1", "accounts[0].max_message_kb must be positive"),
+        ("folders = []", "accounts[0].folders must name at least one folder"),
+        (
+            'password = "x"',
+            "accounts[0] is a maildir account; password only apply to IMAP",
+        ),
+    ],
+)
+def test_maildir_accounts_are_checked_too(tmp_path: Path, extra: str, message: str) -> None:
+    path = write(tmp_path, f'[[accounts]]\nname = "local"\nmaildir = "Mail"\n{extra}\n')
+    assert config_error(path) == f"{path}: {message}"

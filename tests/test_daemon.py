@@ -17,7 +17,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import GRACIOUS, draft_id, gracious, invitation_mail, rejection_mail
-from dovecot import ImapUser, append_messages, draft_ids, imap_account, write_config
+from dovecot import (
+    IDENTITY_EMAIL,
+    IDENTITY_NAME,
+    ImapUser,
+    append_messages,
+    draft_ids,
+    imap_account,
+    read_folder,
+    write_config,
+)
 
 from detector.daemon import backoff
 
@@ -138,13 +147,18 @@ def test_json_logs_are_one_object_per_line_without_secrets(
 
 
 def test_sighup_reloads_config_and_model(imap_user: ImapUser, tmp_path: Path) -> None:
-    account = imap_account(imap_user, tmp_path, poll_minutes=60, idle=False)
-    config = write_config(tmp_path, [account])
+    config = write_config(tmp_path, [imap_account(imap_user, tmp_path, poll_minutes=60)])
     with daemon(config) as running:
-        assert wait_for(lambda: running.said("gracious daemon started"))
+        assert wait_for(lambda: running.said("waiting for new mail (IDLE)"))
+        # The reloaded config signs with another name: the next draft must carry it.
+        config.write_text(config.read_text().replace(IDENTITY_NAME, "Robin Reloaded"))
         running.process.send_signal(signal.SIGHUP)
         assert wait_for(lambda: running.said("reloaded config and model"))
+        append_messages(imap_user, "INBOX", [rejection_mail("<hup-2@northwind-labs.com>")])
+        assert wait_for(lambda: draft_ids(imap_user) == {draft_id("<hup-2@northwind-labs.com>"): 1})
         assert running.running()
+    (draft,) = read_folder(imap_user, "Drafts")
+    assert draft.headers["From"] == f"Robin Reloaded <{IDENTITY_EMAIL}>"
 
 
 def test_a_broken_config_on_sighup_keeps_the_running_one(

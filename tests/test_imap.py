@@ -33,6 +33,7 @@ from dovecot import (
     IDENTITY_EMAIL,
     IDENTITY_NAME,
     CuttingProxy,
+    Dovecot,
     ImapUser,
     Seed,
     append_messages,
@@ -575,3 +576,25 @@ def test_the_sample_mails_classify_as_their_names_say(shipped_model: Model) -> N
     """The premise of the counts above: the builders' mails classify as their names say."""
     assert classify(shipped_model, parse(rejection_mail(REJ))).is_rejection
     assert not classify(shipped_model, parse(plain(INVITATION_TEXT))).is_rejection
+
+
+def test_a_non_ascii_password_logs_in_and_a_wrong_one_is_never_shown(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
+    user = dovecot.add_user(password="Passwört-über-7")
+    append_messages(user, "INBOX", [rejection_mail(REJ)])
+    config = write_config(tmp_path, [imap_account(user, tmp_path, name="work")])
+    done = gracious("run", "--once", "-c", str(config))
+    assert done.returncode == 0, done.stderr
+    assert draft_ids(user) == drafts_for(REJ)
+
+    wrong = "Passwört-falsch-8"
+    other = tmp_path / "other"
+    other.mkdir()
+    config = write_config(other, [imap_account(user, other, name="work", password=wrong)])
+    done = gracious("run", "--once", "-c", str(config))
+    assert done.returncode == 1
+    assert len(done.stderr.splitlines()) == 1
+    assert "login as" in done.stderr and "was refused" in done.stderr
+    for secret in (wrong, user.password, "ö", "ü"):
+        assert secret not in done.stdout + done.stderr

@@ -255,3 +255,32 @@ def test_the_bundled_sample_gets_its_draft(tmp_path: Path, shipped_model: Model)
     assert again.checked == 0
     assert len(drafts_in(sample)) == 1
     assert (tmp_path / "detector" / "sample" / "state.sqlite3").is_file()
+
+
+def test_a_broken_user_template_is_one_clear_error_and_nothing_is_lost(tmp_path: Path) -> None:
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    (maildir / "new" / "1.a.host").write_bytes(rejection_mail("<tpl-1@northwind-labs.com>"))
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "reply.en.txt.j2").write_text("Dear {{ no_such_variable }}\n", encoding="utf-8")
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[drafts]\ntemplates_dir = "{templates}"\n[state]\npath = "{tmp_path / "s.sqlite3"}"\n'
+        f'[[accounts]]\nname = "local"\nmaildir = "{maildir}"\n',
+        encoding="utf-8",
+    )
+    done = gracious("run", "--once", "-c", str(config))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[-1] == (
+        "checked 1, rejections 0, drafts saved 0, skipped 0, errors 1"
+    )
+    assert "reply template" in done.stderr and "Traceback" not in done.stderr
+    assert not (maildir / ".Drafts").exists()
+    # Nothing was recorded for the message, so fixing the template lets the next pass draft it.
+    (templates / "reply.en.txt.j2").unlink()
+    done = gracious("run", "--once", "-c", str(config))
+    assert done.stdout.splitlines()[-1] == (
+        "checked 1, rejections 1, drafts saved 1, skipped 0, errors 0"
+    )
