@@ -86,6 +86,8 @@ class _Ballot:
                 votes[key] -= 3.0
             if _AGENCY.search(form) and len(votes) > 1:
                 votes[key] -= 2.0
+            if " " not in key and _FIRST_NAME_USE.search(everything.replace(form, "\x00")):
+                votes[key] -= 3.0  # "Thanks, Tom" / a line "Tom": a person, not the employer
         best = max(votes, key=lambda k: (votes[k], len(forms[k])))
         return forms[best] if votes[best] > 0 else None
 
@@ -142,7 +144,8 @@ def merge_prefixes(votes: dict[str, float], forms: dict[str, str]) -> None:
     keys = sorted(votes, key=len)
     for short in keys:
         longer = [k for k in keys if k != short and k.startswith(short + " ")]
-        if len(longer) == 1:
+        # "Brightwater Institute Summer Fellows Program" adds a programme, not a fuller name.
+        if len(longer) == 1 and not set(longer[0][len(short) :].split()) & JOB_WORDS:
             votes[longer[0]] += votes.pop(short)
 
 
@@ -185,6 +188,11 @@ def _clean_company(raw: str) -> str:
     return " ".join(tokens).strip(" .,;:-–")
 
 
+# How a lone first name shows up in mail: greeted, signing a line, or thanked (\x00 marks it).
+_FIRST_NAME_USE = re.compile(
+    r"(?m)^[ \t]*\x00[ \t]*,?[ \t]*$|\b(?:hi|hello|dear|hey|thanks|cheers|best|regards),?[ \t]+\x00\b",
+    re.I,
+)
 # Units inside an organisation, which a signature names before the organisation itself.
 _UNIT = re.compile(
     r"^(?:school|faculty|department|dept|college|office|division|centre|center|institute|unit|"

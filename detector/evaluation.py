@@ -187,6 +187,7 @@ _LEGAL = frozenset(
 def _norm(value: str) -> str:
     text = unicodedata.normalize("NFKC", value).casefold()
     text = re.sub(r"\([^)]*\)", " ", text)
+    text = re.sub(r"\b(\w)\.(\w)\.?(?=\s|$)", r"\1\2", text)  # "S.L." -> "sl", "B.V." -> "bv"
     return " ".join(re.sub(r"[^\w&@.+-]+", " ", text).replace(".", " ").split())
 
 

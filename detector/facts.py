@@ -54,8 +54,8 @@ def extract(message: Message) -> Facts:
     if position and company:
         if company_key(position) == company_key(company):
             position = None
-        elif position.lower().startswith(company.lower() + " "):
-            position = position[len(company) + 1 :]
+        else:
+            position = _without_company(position, company)
     return Facts(
         company=company,
         position=position,
@@ -64,6 +64,14 @@ def extract(message: Message) -> Facts:
         interviewed=_interviewed(f"{message.subject}\n{text}"),
         language=language,
     )
+
+
+def _without_company(position: str, company: str) -> str:
+    """ "Harcourt Rail Graduate Scheme" at Harcourt Rail Ltd is the "Graduate Scheme"."""
+    words, name = position.split(), company_key(company).split()
+    if len(words) > len(name) and [w.lower() for w in words[: len(name)]] == name:
+        return " ".join(words[len(name) :])
+    return position
 
 
 _EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])([\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8})")

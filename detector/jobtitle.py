@@ -18,7 +18,7 @@ __all__ = ["find_position"]
 _CAP = r"[A-ZÀ-ÖØ-Þ0-9][\w&/'’+#*]{0,40}(?:\.\w{1,20}){0,3}"
 
 
-_JOIN = r"(?:of|and|in|for|&|de|la|du|des|der|für|y|e|van|voor)"
+_JOIN = r"(?:of(?:[ \t]+the)?|and|in|for|&|de|la|du|des|der|für|y|e|van|voor)"
 
 
 _TITLE = rf"[\"“„«‘']?({_CAP}(?:(?:[ \t]+|[ \t]?[-–][ \t]?|,[ \t])(?:{_CAP}|\([^()\n]{{1,40}}\)|{_JOIN}(?=[ \t]+[A-ZÀ-ÖØ-Þ]))){{0,9}})[\"”“»’']?"
@@ -222,6 +222,8 @@ def _clean_title(raw: str) -> str | None:
     title = re.sub(rf"\s+{_ROLE_WORD}$", "", title, flags=re.I)
     title = re.sub(r"\s+(?:stelle|poste|puesto|functie|vacature)$", "", title, flags=re.I)
     title = re.sub(rf"\s+{_JOIN}$", "", title)
+    if title.count("(") > title.count(")"):
+        title = title[: title.rindex("(")].rstrip()  # "Director of Residence Life (Search"
     words = title.split()
     if not words or len(words) > 10 or _POSITION_STOP.match(title):
         return None

@@ -154,3 +154,11 @@ def test_choose_threshold_maximises_f1_on_held_out_probabilities() -> None:
     # Every threshold from 0.45 to 0.65 gives the same F1 here: the tie goes to 0.5.
     assert choose_threshold([1, 1, 0], [0.9, 0.7, 0.4]) == 0.5
     assert choose_threshold([0, 0], [0.1, 0.2]) == 0.5  # nothing to find: the default
+
+
+def test_company_match_ignores_dotted_legal_forms() -> None:
+    from detector.evaluation import same  # noqa: PLC0415
+
+    assert same("company", "Conservas Albora", "Conservas Albora S.L.")
+    assert same("company", "Vandermeer B.V.", "Vandermeer")
+    assert not same("company", "Conservas Albora", "Conservas del Norte S.L.")

@@ -188,3 +188,35 @@ def test_a_huge_hostile_body_does_not_stall_extraction() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "x@acme.com"
+
+
+def test_a_first_name_after_with_is_not_the_employer() -> None:
+    facts = mail(
+        "Hi Sam,\n\nThanks for speaking with Tom on Friday about the Product Designer role at "
+        "Tidepool. We have decided to go with another candidate.\n\nCheers,\nTom\n",
+        sender="Tom <tom@tidepool.app>",
+    )
+    assert facts.company == "Tidepool"
+    assert facts.position == "Product Designer"
+
+
+def test_titles_keep_of_the_and_lose_a_dangling_parenthesis() -> None:
+    facts = mail(
+        "Dear Dr. Ade,\n\nThank you for your interest in the position of Dean of the College of "
+        "Arts and Sciences. The committee has chosen another finalist.\n\nSincerely,\nRuth Mola\n",
+        sender="Ruth Mola <rmola@hillcrest.edu>",
+        subject="Dean search",
+    )
+    assert facts.position == "Dean of the College of Arts and Sciences"
+
+
+def test_the_employer_is_not_prefixed_to_the_position() -> None:
+    facts = mail(
+        "Dear Lee,\n\nThank you for attending the Harcourt Rail Graduate Engineering Scheme "
+        "assessment centre. We will not be offering you a place.\n\nGraduate Recruitment\n"
+        "Harcourt Rail Ltd\n",
+        sender="Harcourt Rail Graduate Recruitment <graduates@harcourtrail.co.uk>",
+        subject="Harcourt Rail Graduate Engineering Scheme - outcome",
+    )
+    assert facts.company in ("Harcourt Rail", "Harcourt Rail Ltd")
+    assert facts.position == "Graduate Engineering Scheme"
