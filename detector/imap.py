@@ -180,8 +180,8 @@ class ImapMailbox:
             criteria = ["ALL"]
         uids = sorted(u for u in self.client.search(criteria) if not same or u > after_uid)
         sizes: dict[int, int] = {}
-        for part in _int_chunks(uids, 500):
-            for uid, data in self.client.fetch(part, ["RFC822.SIZE"]).items():
+        for part in chunks(uids, 500):  # imapclient 4 wants lists of UIDs, not ranges
+            for uid, data in self.client.fetch(list(part), ["RFC822.SIZE"]).items():
                 sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
         pending = tuple(Pending(f"{current}/{uid}", uid, sizes.get(uid, 0)) for uid in uids)
         return Scan(folder, current, pending)
@@ -290,12 +290,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _int_chunks(values: Sequence[int], size: int) -> Iterator[list[int]]:
-    # imapclient 4 rejects range strings: pass lists of integer UIDs, chunked.
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])
 
 
 def _reason(err: BaseException) -> str:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from detector.errors import GraciousError
 
@@ -21,6 +21,7 @@ __all__ = [
     "Pending",
     "RawMail",
     "Scan",
+    "chunks",
     "draft_token",
 ]
 
@@ -43,6 +44,9 @@ DRAFTS_NAMES = (
     "Bozze",
     "Rascunhos",
 )
+
+
+T = TypeVar("T")
 
 
 class MailboxError(GraciousError):
@@ -118,7 +122,7 @@ def draft_token(message_id: str) -> str:
     return found.group(0) if found else message_id.strip("<>")
 
 
-def chunks(items: Sequence[Pending], size: int) -> Iterator[Sequence[Pending]]:
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     """``items`` in consecutive slices of at most ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.header import decode_header, make_header
-from email.headerregistry import Address as _HeaderAddress
 from email.parser import HeaderParser
 from email.policy import compat32
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
@@ -210,11 +209,3 @@ def _is_automated(headers: dict[str, str]) -> bool:
         or headers.get("precedence", "").strip().lower() in ("bulk", "list", "junk")
         or "list-unsubscribe" in headers
     )
-
-
-def format_address(address: Address) -> str:
-    """An address as a header would show it; used in human-readable output only."""
-    try:
-        return str(_HeaderAddress(display_name=address.name, addr_spec=address.email))
-    except (ValueError, IndexError, HeaderParseError):
-        return address.email
