@@ -119,6 +119,13 @@ def _parser() -> argparse.ArgumentParser:
         "--misses", action="store_true", help="list misclassified files and extraction misses"
     )
     p.add_argument("-c", "--config", type=Path, help="config file (for the threshold)")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="PATH",
+        help="also write a self-contained HTML page: figures, precision-recall curve, "
+        "misclassified messages, model card (needs: pip install 'gracious[report]')",
+    )
     p = command(
         "run", "One pass over every configured mailbox: save a draft per new rejection.", _run
     )
@@ -145,7 +152,54 @@ def _parser() -> argparse.ArgumentParser:
     )
     p = command("doctor", "Check config, credentials, connection, folders and model.", _doctor)
     p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    _teaching_commands(command)
     return parser
+
+
+def _teaching_commands(
+    command: Callable[[str, str, Callable[[argparse.Namespace], int]], Any],
+) -> None:
+    """review, show, label, retrain and models: the user looks, labels and teaches."""
+    p = command("review", "What gracious saw and did, newest first.", _review)
+    p.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
+    p.add_argument(
+        "--uncertain", action="store_true", help="only the uncertain band, asking for a label"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per message per line")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command("show", "One message: its facts, why it was classified so, its draft.", _show)
+    p.add_argument("key", metavar="KEY", help="a reference from `gracious review`, or a Message-ID")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command(
+        "label",
+        "Tell gracious whether a message is a rejection; a new label replaces the old one.",
+        _label,
+    )
+    p.add_argument("key", metavar="KEY", nargs="?", help="a reference from `gracious review`")
+    p.add_argument("verdict", nargs="?", choices=LABELS, help="rejection or not-rejection")
+    p.add_argument(
+        "--import",
+        dest="import_path",
+        type=Path,
+        metavar="PATH",
+        help="label every message in a folder of .eml files, an mbox or a Maildir",
+    )
+    p.add_argument("--as", dest="import_as", choices=LABELS, help="the label for --import")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command(
+        "retrain",
+        "Retrain on the corpus and your labels; the new model goes live only if not worse.",
+        _retrain,
+    )
+    p.add_argument(
+        "--force", action="store_true", help="promote the candidate even if the gate refuses it"
+    )
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command("models", "List the model versions; `models use VERSION` rolls back.", _models)
+    p.add_argument("action", nargs="?", choices=("list", "use"), default="list")
+    p.add_argument("version", nargs="?", metavar="VERSION", help="for `use`: the version")
+    p.add_argument("--json", action="store_true", help="one JSON object per model per line")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
 
 
 def _since(value: str) -> date:
@@ -356,17 +410,54 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from detector.report import evaluate_corpus, evaluate_labeled  # noqa: PLC0415
+    from detector.report import (  # noqa: PLC0415
+        cross_validate_corpus,
+        format_evaluation,
+        score_labeled,
+    )
 
+    if args.report:
+        from detector.htmlreport import require_plotting  # noqa: PLC0415
+
+        if args.no_cv and not args.labeled:
+            raise GraciousError("--report with --no-cv needs --labeled DIR: nothing to report on")
+        require_plotting()  # before the cross-validation, not minutes after it
     config = load_config(args.config)
     model = _model(config)
+    evaluations = []
     if not args.no_cv:
-        print(evaluate_corpus(args.corpus, threshold=model.threshold, misses=args.misses))
+        evaluations.append(cross_validate_corpus(args.corpus, threshold=model.threshold))
+        print(format_evaluation(evaluations[-1], misses=args.misses))
     if args.labeled:
         if not args.no_cv:
             print()
-        print(evaluate_labeled(args.labeled, model, misses=args.misses))
+        evaluations.append(score_labeled(args.labeled, model))
+        print(format_evaluation(evaluations[-1], misses=args.misses))
+    if args.report:
+        from detector.htmlreport import render_report, write_report  # noqa: PLC0415
+
+        page = render_report(
+            evaluations,
+            card=_model_card(model),
+            model_version=model.version,
+            threshold=model.threshold,
+        )
+        write_report(args.report, page)
+        print(f"Report written to {args.report}")
     return 0
+
+
+def _model_card(model: Model) -> str:
+    """The model card beside the model; a report without one beats no report."""
+    from detector.modelfile import shipped_dir  # noqa: PLC0415
+
+    card_path = model.metadata.get("card_path")
+    path = Path(card_path) if card_path else shipped_dir() / "MODEL_CARD.md"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        log.warning("no model card for the report: %s: %s", path, err)
+        return ""
 
 
 # --- mailboxes ---------------------------------------------------------------------------------
@@ -412,6 +503,151 @@ def _doctor(args: argparse.Namespace) -> int:
         failed += not finding.ok
     print("All checks passed." if not failed else f"{failed} problem(s) found.")
     return 1 if failed else 0
+
+
+# --- review and teaching ------------------------------------------------------------------------
+
+LABELS = ("rejection", "not-rejection")
+
+
+def _review(args: argparse.Namespace) -> int:
+    from detector.labels import LabelStore  # noqa: PLC0415
+    from detector.review import review_rows, review_table  # noqa: PLC0415
+    from detector.state import Journal  # noqa: PLC0415
+
+    config = load_config(args.config)
+    path = config.state.resolved()
+    if not path.is_file():
+        print(f"Nothing to review yet: no journal at {path}. Run `gracious run --once` first.")
+        return 0
+    since = datetime.now(UTC) - timedelta(days=args.since) if args.since is not None else None
+    journal = Journal(path, readonly=True)
+    try:
+        records = journal.records(since=since)
+    finally:
+        journal.close()
+    with LabelStore(config.state.data_dir()) as store:
+        labels = store.verdicts()
+    rows = review_rows(records, labels, uncertain=args.uncertain)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("Nothing uncertain to label." if args.uncertain else "Nothing to review.")
+        return 0
+    print(review_table(rows))
+    if args.uncertain:
+        print("\nLabel them: gracious label REF rejection|not-rejection")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from detector.labels import LabelStore  # noqa: PLC0415
+    from detector.review import show_text  # noqa: PLC0415
+    from detector.runner import describe_draft  # noqa: PLC0415
+    from detector.teaching import fetch_recorded, find_record  # noqa: PLC0415
+
+    config = load_config(args.config)
+    record = find_record(config, args.key)
+    with LabelStore(config.state.data_dir()) as store:
+        known = store.get(record.key)
+    why: list[str]
+    try:
+        raw = known.raw if known is not None else fetch_recorded(config, record)
+        why = _why(config, raw)
+    except GraciousError as err:
+        why = [f"  cannot explain it without the message: {err}"]
+    draft = describe_draft(record.draft) if record.draft else None
+    label = None if known is None else known.rejection
+    print(show_text(record, label=label, why=why, draft=draft))
+    return 0
+
+
+def _why(config: Config, raw: bytes) -> list[str]:
+    from detector.explain import explain, format_explanation  # noqa: PLC0415
+
+    model = _model(config)
+    lines = [f"  (the phrases that weighed most with model {model.version})"]
+    return lines + ["  " + line for line in format_explanation(explain(model, parse(raw)))]
+
+
+def _label(args: argparse.Namespace) -> int:
+    from detector.teaching import import_labels, label_record  # noqa: PLC0415
+
+    config = load_config(args.config)
+    if args.import_path is not None:
+        if args.key or args.verdict or args.import_as is None:
+            raise GraciousError(
+                "use either `gracious label KEY rejection|not-rejection` or "
+                "`gracious label --import PATH --as rejection|not-rejection`"
+            )
+        result = import_labels(config, args.import_path, args.import_as == "rejection")
+        for problem in result.skipped:
+            print(f"skipped: {problem}", file=sys.stderr)
+        print(
+            f"Labeled {result.labeled} messages from {args.import_path} as {args.import_as}"
+            + (f" ({result.replaced} relabeled)" if result.replaced else "")
+            + (f"; {len(result.skipped)} skipped" if result.skipped else "")
+        )
+        return 0
+    if not args.key or not args.verdict:
+        raise GraciousError(
+            "say which message and how: `gracious label KEY rejection|not-rejection` "
+            "(references are in `gracious review`)"
+        )
+    label = label_record(config, args.key, args.verdict == "rejection")
+    print(f"Labeled {label.key} as {args.verdict}.")
+    return 0
+
+
+def _retrain(args: argparse.Namespace) -> int:
+    from detector.teaching import retrain  # noqa: PLC0415
+
+    config = load_config(args.config)
+    result = retrain(config, force=args.force)
+    for line in result.lines():
+        print(line)
+    return 0 if result.promoted else 3
+
+
+def _models(args: argparse.Namespace) -> int:
+    from detector.registry import ModelRegistry  # noqa: PLC0415
+    from detector.teaching import model_rows  # noqa: PLC0415
+
+    config = load_config(args.config)
+    if args.action == "use":
+        if not args.version:
+            raise GraciousError("say which version: `gracious models use VERSION`")
+        registry = ModelRegistry(config.state.data_dir())
+        before = registry.active_version()
+        try:
+            model = registry.activate(args.version)
+        except GraciousError as err:
+            raise GraciousError(f"{err}; model {before} stays active") from err
+        print(f"Model {model.version} is now active (it was {before}).")
+        return 0
+    rows = model_rows(config)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    print(
+        f"  {'VERSION':<24}{'CREATED':<18}{'CORPUS':>7}{'LABELS':>7}{'P':>7}{'R':>7}{'F1':>7}  HOW"
+    )
+    for row in rows:
+        figures = "".join(
+            f"{row[k]:>7.3f}" if isinstance(row[k], int | float) else f"{'-':>7}"
+            for k in ("precision", "recall", "f1")
+        )
+        mark = "*" if row["active"] else " "
+        how = row["problem"] or row["promotion"]
+        print(
+            f"{mark} {row['version']:<24}{row['created']:<18}{row['corpus']:>7}{row['labels']:>7}"
+            f"{figures}  {how}"
+        )
+    print("\n* active. P, R, F1: held-out figures when the model was made.")
+    return 0
 
 
 class _JsonFormatter(logging.Formatter):

@@ -29,6 +29,7 @@ __all__ = [
     "DraftsConfig",
     "Identity",
     "StateConfig",
+    "TrainingConfig",
     "default_config_path",
     "load_config",
 ]
@@ -60,6 +61,24 @@ class DetectorConfig:
     """
 
     threshold: float | None = None
+    uncertain_below: float | None = None
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    """How the user teaches gracious: training folders, and retraining on a schedule.
+
+    ``rejection_folder`` and ``not_rejection_folder`` are read (read-only) in every account
+    that has them; mail the user copies or moves there becomes a label, the POPFile way.
+    """
+
+    rejection_folder: str | None = None
+    not_rejection_folder: str | None = None
+    auto_retrain: str = "off"
+    min_labels: int = 10
+
+
+AUTO_RETRAIN = ("off", "daily")
 
 
 @dataclass(frozen=True)
@@ -72,13 +91,21 @@ class DraftsConfig:
 
 @dataclass(frozen=True)
 class StateConfig:
-    """Where the journal lives; None means the user's data directory."""
+    """Where the journal lives; None means the user's data directory.
+
+    The user's labels and models live beside the journal, so one setting moves all of
+    gracious's state (and a test keeps all of it in its temporary folder).
+    """
 
     path: Path | None = None
 
     def resolved(self) -> Path:
         """The journal's path, defaulting to the platform's user data directory."""
         return self.path or Path(platformdirs.user_data_dir("gracious")) / "gracious.sqlite3"
+
+    def data_dir(self) -> Path:
+        """The folder holding the journal, the labeled store and the user's models."""
+        return self.resolved().parent
 
 
 SECURITIES = ("ssl", "starttls", "plain")
@@ -133,6 +160,7 @@ class Config:
     identity: Identity = field(default_factory=Identity)
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     drafts: DraftsConfig = field(default_factory=DraftsConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
     state: StateConfig = field(default_factory=StateConfig)
     accounts: tuple[AccountConfig, ...] = ()
     source: Path | None = None
@@ -195,6 +223,13 @@ def _validate(config: Config, path: Path) -> Config:
     threshold = config.detector.threshold
     if threshold is not None and not 0.0 < threshold < 1.0:
         raise ConfigError(f"{path}: detector.threshold must be between 0 and 1 (exclusive)")
+    uncertain = config.detector.uncertain_below
+    if uncertain is not None and not 0.0 < uncertain < (threshold or 1.0):
+        raise ConfigError(
+            f"{path}: detector.uncertain_below must be between 0 and the threshold "
+            f"({threshold or 'the model’s own'}); mail scored between the two asks for a label"
+        )
+    _validate_training(config.training, path)
     if config.drafts.tone not in TONES:
         raise ConfigError(f"{path}: drafts.tone must be one of {', '.join(TONES)}")
     if not _is_address(config.identity.email):
@@ -206,7 +241,30 @@ def _validate(config: Config, path: Path) -> Config:
         _validate_account(account, path, f"accounts[{i}]")
         if names.count(account.name) > 1:
             raise ConfigError(f"{path}: accounts[{i}].name {account.name!r} is used twice")
+        training = {config.training.rejection_folder, config.training.not_rejection_folder}
+        watched = sorted(f for f in training & set(account.folders) if f is not None)
+        if watched:
+            raise ConfigError(
+                f"{path}: accounts[{i}].folders includes the training folder {watched[0]!r}; "
+                "mail there is a label, not mail to answer"
+            )
     return config
+
+
+def _validate_training(training: TrainingConfig, path: Path) -> None:
+    if training.auto_retrain not in AUTO_RETRAIN:
+        raise ConfigError(f"{path}: training.auto_retrain must be one of {', '.join(AUTO_RETRAIN)}")
+    if training.min_labels < 1:
+        raise ConfigError(f"{path}: training.min_labels must be positive")
+    folders = (training.rejection_folder, training.not_rejection_folder)
+    if any(f is not None and not f.strip() for f in folders):
+        raise ConfigError(f"{path}: training folders must not be empty names")
+    if training.rejection_folder is not None and training.rejection_folder == (
+        training.not_rejection_folder
+    ):
+        raise ConfigError(
+            f"{path}: training.rejection_folder and not_rejection_folder must be different folders"
+        )
 
 
 def _validate_account(account: AccountConfig, path: Path, key: str) -> None:

@@ -23,8 +23,9 @@ from detector.classifier import Model
 from detector.config import AccountConfig, Config, load_config
 from detector.errors import GraciousError
 from detector.imap import ImapMailbox
+from detector.registry import ModelRegistry
 from detector.runner import PassOptions, Runner, open_mailbox
-from detector.service import active_model
+from detector.service import active_model, with_threshold
 from detector.state import Journal
 
 __all__ = ["IDLE_REFRESH_SECONDS", "Daemon", "backoff"]
@@ -32,6 +33,7 @@ __all__ = ["IDLE_REFRESH_SECONDS", "Daemon", "backoff"]
 log = logging.getLogger(__name__)
 IDLE_REFRESH_SECONDS = 9 * 60  # well inside the 29 minutes after which servers may drop IDLE
 BACKOFF_BASE_SECONDS = 5.0
+_RETRAIN_JOB = "retrain"
 
 
 def _sleep(seconds: float, *events: threading.Event) -> None:
@@ -68,7 +70,10 @@ class Daemon:
     def __init__(self, config_path: Path | None) -> None:
         self.config_path = config_path
         self.config: Config = load_config(config_path)
+        self.registry = ModelRegistry(self.config.state.data_dir())
         self.model: Model = active_model(self.config)
+        self._pointer = self.registry.active_version()
+        self._model_lock = threading.Lock()
         self.stop = threading.Event()
         self.reload = threading.Event()
         self.scheduler = BackgroundScheduler(timezone=UTC)
@@ -85,6 +90,7 @@ class Daemon:
         self._install_signals()
         self.scheduler.start()
         self._start_accounts()
+        self._schedule_retraining()
         log.info(
             "gracious daemon started: %d account(s), model %s",
             len(self.config.accounts),
@@ -120,8 +126,12 @@ class Daemon:
             log.error("reload failed, keeping the running config and model: %s", err)
             return
         self._stop_accounts()
-        self.config, self.model = config, model
+        with self._model_lock:
+            self.config, self.model = config, model
+            self.registry = ModelRegistry(config.state.data_dir())
+            self._pointer = self.registry.active_version()
         self._start_accounts()
+        self._schedule_retraining()
         log.info("reloaded config and model %s", model.version)
 
     def _start_accounts(self) -> None:
@@ -175,12 +185,69 @@ class Daemon:
         finally:
             state.lock.release()
 
+    def current_model(self) -> Model:
+        """The model to use now: a newly promoted or rolled-back model is picked up here.
+
+        ``gracious retrain`` and ``gracious models use`` only replace the pointer file; each
+        pass reads it (a few bytes) and loads the named model when it changed. A model that
+        cannot be loaded is refused once, loudly, and the running one kept.
+        """
+        try:
+            version = self.registry.active_version()
+        except GraciousError as err:
+            log.warning(
+                "cannot read which model is active (%s); keeping %s", err, self.model.version
+            )
+            return self.model
+        with self._model_lock:
+            if version != self._pointer:
+                self._pointer = version
+                try:
+                    self.model = with_threshold(self.registry.load(version), self.config)
+                    log.info("switched to model %s", self.model.version)
+                except GraciousError as err:
+                    log.error(
+                        "model %s was made active but cannot be used (%s); keeping model %s",
+                        version,
+                        err,
+                        self.model.version,
+                    )
+            return self.model
+
+    def _schedule_retraining(self) -> None:
+        """With ``[training] auto_retrain = "daily"``, retrain once a day when labels are new."""
+        if self.scheduler.get_job(_RETRAIN_JOB):
+            self.scheduler.remove_job(_RETRAIN_JOB)
+        if self.config.training.auto_retrain == "daily":
+            self.scheduler.add_job(
+                self._retrain,
+                "interval",
+                days=1,
+                id=_RETRAIN_JOB,
+                max_instances=1,
+                coalesce=True,
+            )
+
+    def _retrain(self) -> None:
+        from detector.teaching import retrain  # noqa: PLC0415 - heavy, only once a day
+
+        try:
+            result = retrain(self.config, only_if_new=True)
+        except GraciousError as err:
+            log.error("scheduled retraining failed: %s", err)
+            return
+        for line in result.lines():
+            log.info("scheduled retraining: %s", line)
+
     def _pass_once(self, state: _Account) -> bool:
-        account, config, model = state.config, self.config, self.model
+        account, config, model = state.config, self.config, self.current_model()
         journal = Journal(config.state.resolved())
         try:
             runner = Runner(config, model, journal, options=PassOptions(), stop=self.stop)
-            summary = runner.run_account(account, open_mailbox(account, config))
+            try:
+                summary = runner.run_account(account, open_mailbox(account, config))
+            finally:
+                runner.close()
         except GraciousError as err:
             log.error("account %s: %s", account.name, err)
             summary = None

@@ -162,6 +162,10 @@ class ImapMailbox:
         self._selected = folder
         return status
 
+    def has_folder(self, folder: str) -> bool:
+        """Whether the server lists ``folder``."""
+        return bool(self.client.folder_exists(folder))
+
     def scan(
         self, folder: str, *, uidvalidity: int | None, after_uid: int, since: date | None
     ) -> Scan:

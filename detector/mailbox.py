@@ -103,6 +103,9 @@ class Mailbox(Protocol):
     def fetch(self, folder: str, pending: Sequence[Pending]) -> Iterator[RawMail]:
         """The bytes of ``pending``, read without marking anything seen."""
 
+    def has_folder(self, folder: str) -> bool:
+        """Whether ``folder`` exists (training folders are optional in each account)."""
+
     def has_draft(self, message_id: str) -> bool:
         """Whether the Drafts folder already holds a message with this Message-ID."""
 

@@ -54,6 +54,14 @@ class MaildirMailbox:
                 return candidate
         raise MailboxError(f"account {self.account}: folder {folder!r} not found in {self._root}")
 
+    def has_folder(self, folder: str) -> bool:
+        """Whether the Maildir has ``folder`` (as ``.Folder`` or ``Folder``)."""
+        try:
+            self.folder_path(folder)
+        except MailboxError:
+            return False
+        return True
+
     def scan(
         self, folder: str, *, uidvalidity: int | None, after_uid: int, since: date | None
     ) -> Scan:

@@ -35,6 +35,7 @@ from detector.credentials import CredentialsError, resolve_credentials
 from detector.errors import GraciousError, MessageError
 from detector.facts import extract
 from detector.imap import ImapError, ImapMailbox
+from detector.labels import LabelStore, UnreadableMail
 from detector.mailbox import Mailbox, MailboxError, Pending, RawMail, Scan, chunks
 from detector.maildir import MaildirMailbox
 from detector.message import Message, parse
@@ -55,6 +56,8 @@ class Summary:
     drafts_saved: int = 0
     skipped: int = 0
     errors: int = 0
+    uncertain: int = 0
+    labeled: int = 0
     planned: list[str] = field(default_factory=list)
     saved: list[str] = field(default_factory=list)
 
@@ -65,16 +68,20 @@ class Summary:
         self.drafts_saved += other.drafts_saved
         self.skipped += other.skipped
         self.errors += other.errors
+        self.uncertain += other.uncertain
+        self.labeled += other.labeled
         self.planned.extend(other.planned)
         self.saved.extend(other.saved)
 
     def line(self, *, dry_run: bool = False) -> str:
         """``checked 12, rejections 2, drafts saved 2, skipped 1, errors 0``."""
         saved = "drafts that would be saved" if dry_run else "drafts saved"
+        extra = f", uncertain {self.uncertain}" if self.uncertain else ""
+        extra += f", labels {self.labeled}" if self.labeled else ""
         return (
             f"checked {self.checked}, rejections {self.rejections}, {saved} "
             f"{len(self.planned) if dry_run else self.drafts_saved}, skipped {self.skipped}, "
-            f"errors {self.errors}"
+            f"errors {self.errors}{extra}"
         )
 
 
@@ -134,6 +141,7 @@ class Runner:
         self.options = options or PassOptions()
         self.stop = stop or threading.Event()
         self.now = now
+        self._label_store: LabelStore | None = None
 
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
@@ -152,6 +160,8 @@ class Runner:
                     if self.stop.is_set():
                         break
                     self._run_folder(account, mailbox, folder, summary)
+                if not self.options.dry_run:
+                    self._read_training_folders(account, mailbox, summary)
             except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
                 summary.errors += 1
                 log.error("%s", _describe(account.name, err))
@@ -277,6 +287,9 @@ class Runner:
             return
         if verdict.is_rejection:
             summary.rejections += 1
+        band = self.config.detector.uncertain_below
+        uncertain = not verdict.is_rejection and band is not None and verdict.probability >= band
+        summary.uncertain += uncertain
         if self.options.dry_run:
             if reply is not None:
                 summary.planned.append(f"{where}: would save\n{describe_draft(as_bytes(reply))}")
@@ -288,7 +301,13 @@ class Runner:
                 account=account.name,
                 folder=raw.folder,
                 source_id=raw.source_id,
-                status=Status.DRAFT_INTENT if reply is not None else Status.NOT_REJECTION,
+                status=(
+                    Status.DRAFT_INTENT
+                    if reply is not None
+                    else Status.UNCERTAIN
+                    if uncertain
+                    else Status.NOT_REJECTION
+                ),
                 sender=message.sender.email if message.sender else None,
                 subject=message.subject,
                 received=message.date,
@@ -331,6 +350,81 @@ class Runner:
             log.info("finishing draft %s left by an interrupted pass", entry.draft_message_id)
             self._complete(mailbox, entry, summary)
 
+    # --- training folders ----------------------------------------------------------------------
+
+    def _read_training_folders(
+        self, account: AccountConfig, mailbox: Mailbox, summary: Summary
+    ) -> None:
+        """Record a label for every message new in a training folder (read-only, PEEK).
+
+        Each message is labeled once per place it appears: moving it from one training folder
+        to the other is a new label that replaces the old one.
+        """
+        training = self.config.training
+        wanted = [(training.rejection_folder, True), (training.not_rejection_folder, False)]
+        for folder, rejection in wanted:
+            if folder is None or self.stop.is_set():
+                continue
+            if not mailbox.has_folder(folder):
+                log.debug("account %s: no training folder %r here", account.name, folder)
+                continue
+            self._read_training_folder(account, mailbox, folder, rejection, summary)
+
+    def _read_training_folder(
+        self,
+        account: AccountConfig,
+        mailbox: Mailbox,
+        folder: str,
+        rejection: bool,
+        summary: Summary,
+    ) -> None:
+        cursor = self.journal.cursor(account.name, folder)
+        scan = mailbox.scan(
+            folder,
+            uidvalidity=cursor.uidvalidity if cursor else None,
+            after_uid=cursor.last_uid if cursor else 0,
+            since=None,  # a training folder is read whole, however old the mail in it
+        )
+        seen = self.journal.seen_sources(account.name, folder)
+        todo = [p for p in scan.pending if p.source_id not in seen]
+        if not todo:
+            return
+        limit = account.max_message_kb * 1024
+        ctx = _Folder(account, mailbox, scan, None, summary)
+        store = self._labels()
+        for batch in chunks(todo, max(1, account.batch_size)):
+            fetched = {
+                r.source_id: r for r in mailbox.fetch(folder, [p for p in batch if p.size <= limit])
+            }
+            for item in batch:
+                if self.stop.is_set():
+                    return
+                raw = fetched.get(item.source_id)
+                key = f"source:{account.name}/{folder}/{item.source_id}"
+                if raw is not None:
+                    origin = f"{account.name}/{folder} {_id(raw)}"
+                    try:
+                        key = store.put(raw.raw, rejection, route="folder", origin=origin).key
+                        summary.labeled += 1
+                        log.info("%s: labeled %s", origin, "rejection" if rejection else "not")
+                    except UnreadableMail as err:
+                        summary.skipped += 1
+                        log.warning("%s: not labeled, %s", origin, err)
+                with self.journal.transaction() as db:
+                    self.journal.add_source(db, account.name, folder, item.source_id, key)
+                    self._advance(db, ctx, item)
+
+    def _labels(self) -> LabelStore:
+        if self._label_store is None:
+            self._label_store = LabelStore(self.config.state.data_dir())
+        return self._label_store
+
+    def close(self) -> None:
+        """Close the labeled store, if a pass opened it."""
+        if self._label_store is not None:
+            self._label_store.close()
+            self._label_store = None
+
     # --- bookkeeping ---------------------------------------------------------------------------
 
     def _remember(
@@ -355,6 +449,7 @@ class Runner:
                     source_id=raw.source_id,
                     status=Status.SKIPPED,
                     reason=reason,
+                    model_version=self.model.version,
                 )
             self.journal.add_source(db, account, folder, raw.source_id, key)
             self._advance(db, ctx, raw)

@@ -8,18 +8,22 @@ import threading
 from detector.classifier import Model
 from detector.config import Config
 from detector.errors import ConfigError
-from detector.modelfile import load_model
+from detector.registry import ModelRegistry
 from detector.runner import PassOptions, Runner, Summary, open_mailbox
 from detector.state import Journal
 
-__all__ = ["active_model", "run_once"]
+__all__ = ["active_model", "run_once", "with_threshold"]
 
 log = logging.getLogger(__name__)
 
 
 def active_model(config: Config) -> Model:
-    """The model to classify with, at the configured threshold or else its own."""
-    model = load_model()
+    """The active model (the user's retrained one, else the shipped one) at the right threshold."""
+    return with_threshold(ModelRegistry(config.state.data_dir()).load_active(), config)
+
+
+def with_threshold(model: Model, config: Config) -> Model:
+    """``model`` at the configured threshold, or else at its own."""
     threshold = config.detector.threshold or model.threshold
     return Model(model.pipeline, threshold, model.version, model.metadata)
 
@@ -44,6 +48,7 @@ def run_once(
             if runner.stop.is_set():
                 break
             total.add(runner.run_account(account, open_mailbox(account, config)))
+        runner.close()
     finally:
         journal.close()
     return total

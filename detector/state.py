@@ -22,7 +22,7 @@ from typing import Any
 
 from detector.errors import GraciousError
 
-__all__ = ["Cursor", "Entry", "Journal", "JournalError", "Status"]
+__all__ = ["Cursor", "Entry", "Journal", "JournalError", "Record", "Status", "ref"]
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -75,6 +75,7 @@ class Status:
     """What happened to a message; stored as text in the journal."""
 
     NOT_REJECTION = "not_rejection"
+    UNCERTAIN = "uncertain"  # scored in the band below the threshold: no draft, asks for a label
     SKIPPED = "skipped"
     DRAFT_INTENT = "draft_intent"
     DRAFTED = "drafted"
@@ -103,6 +104,44 @@ class Entry:
     draft_message_id: str | None
     draft: bytes | None
     reason: str | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything the journal knows of a message, for ``gracious review`` and ``show``."""
+
+    key: str
+    account: str
+    folder: str
+    source_id: str
+    sender: str | None
+    subject: str | None
+    received: str | None
+    verdict: bool | None
+    probability: float | None
+    model_version: str | None
+    facts: dict[str, Any]
+    draft_message_id: str | None
+    draft: bytes | None
+    status: str
+    reason: str | None
+    created: str
+    updated: str
+
+    @property
+    def ref(self) -> str:
+        """The short reference ``review`` prints and ``show`` and ``label`` accept."""
+        return ref(self.key)
+
+    @property
+    def when(self) -> str:
+        """When the mail was sent (its Date), else when gracious first saw it."""
+        return self.received or self.created
+
+
+def ref(key: str) -> str:
+    """A short stable reference to message ``key``: Message-IDs are long and awkward to type."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:10]
 
 
 def _now() -> str:
@@ -303,10 +342,81 @@ class Journal:
                 (status, reason, _now(), key),
             )
 
+    def records(self, *, since: datetime | None = None) -> list[Record]:
+        """Every message record, newest first (by its date, else when first seen)."""
+        records = [_record(r) for r in self._db.execute(_RECORD)]
+        if since is not None:
+            cut = _sortable(since.isoformat())
+            records = [r for r in records if _sortable(r.when) >= cut]
+        records.sort(key=lambda r: (_sortable(r.when), r.key), reverse=True)
+        return records
+
+    def find(self, key_or_ref: str) -> Record | None:
+        """The record of a full key or of a reference from ``review`` (a unique prefix will do)."""
+        row = self._db.execute(_RECORD + " WHERE key=?", (key_or_ref,))
+        found = row.fetchone()
+        if found is not None:
+            return _record(found)
+        wanted = key_or_ref.strip().lower()
+        if len(wanted) < 4 or any(c not in "0123456789abcdef" for c in wanted):
+            return None
+        keys = [str(k) for (k,) in self._db.execute("SELECT key FROM messages")]
+        matches = [k for k in keys if ref(k).startswith(wanted)]
+        if len(matches) != 1:
+            return None
+        return _record(self._db.execute(_RECORD + " WHERE key=?", (matches[0],)).fetchone())
+
     def counts(self) -> dict[str, int]:
         """How many messages are in each status."""
         rows = self._db.execute("SELECT status, COUNT(*) FROM messages GROUP BY status")
         return {str(status): int(n) for status, n in rows}
+
+
+_RECORD = (
+    "SELECT key, account, folder, source_id, sender, subject, received, verdict, probability, "
+    "model_version, facts, draft_message_id, draft, status, reason, created, updated "
+    "FROM messages"
+)
+
+
+def _record(row: tuple[Any, ...]) -> Record:
+    facts: dict[str, Any] = {}
+    if row[10]:
+        try:
+            loaded = json.loads(row[10])
+            facts = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            facts = {}
+    return Record(
+        key=row[0],
+        account=row[1],
+        folder=row[2],
+        source_id=row[3],
+        sender=row[4],
+        subject=row[5],
+        received=row[6],
+        verdict=None if row[7] is None else bool(row[7]),
+        probability=row[8],
+        model_version=row[9],
+        facts=facts,
+        draft_message_id=row[11],
+        draft=bytes(row[12]) if row[12] is not None else None,
+        status=row[13],
+        reason=row[14],
+        created=row[15],
+        updated=row[16],
+    )
+
+
+def _sortable(stamp: str) -> str:
+    """An ISO timestamp in UTC as text that sorts by time, whatever offset it was written with."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

@@ -531,8 +531,12 @@ def write_config(
     *,
     state: Path | None = None,
     name: str = "config.toml",
+    sections: Mapping[str, Mapping[str, object]] | None = None,
 ) -> Path:
-    """A gracious config file with a fixed identity, the journal in ``directory``."""
+    """A gracious config file with a fixed identity, the journal in ``directory``.
+
+    ``sections`` adds tables, e.g. ``{"training": {"rejection_folder": "Learn"}}``.
+    """
     lines = [
         "[identity]",
         f"name = {_toml(IDENTITY_NAME)}",
@@ -541,6 +545,8 @@ def write_config(
         "[state]",
         f"path = {_toml(str(state or directory / 'state.sqlite3'))}",
     ]
+    for table, values in (sections or {}).items():
+        lines += ["", f"[{table}]", *(f"{key} = {_toml(v)}" for key, v in values.items())]
     for account in accounts:
         lines += ["", "[[accounts]]", *(f"{key} = {_toml(v)}" for key, v in account.items())]
     path = directory / name

@@ -41,7 +41,20 @@ DRAFT_ROW_KEYS = {
     "draft",
 }
 DRAFT_KEYS = {"to", "subject", "in_reply_to", "references", "message_id", "body"}
-COMMANDS = ["classify", "draft", "train", "evaluate", "run", "daemon", "doctor"]
+COMMANDS = [
+    "classify",
+    "draft",
+    "train",
+    "evaluate",
+    "run",
+    "daemon",
+    "doctor",
+    "review",
+    "show",
+    "label",
+    "retrain",
+    "models",
+]
 
 
 @pytest.fixture
