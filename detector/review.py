@@ -15,6 +15,7 @@ from detector.state import Record, Status
 __all__ = ["outcome", "review_rows", "review_table", "show_text"]
 
 _WIDTHS = (10, 16, 10, 26, 20, 24, 5)
+_ABOUT_AN_APPLICATION = (Status.DRAFTED, Status.DRAFT_INTENT, Status.UNCERTAIN)
 
 
 def outcome(record: Record) -> str:
@@ -46,6 +47,8 @@ def review_rows(
     rows = []
     for record in records:
         label = labels.get(record.key)
+        # Facts are extracted from every message, but only mean something for a rejection.
+        facts = record.facts if record.status in _ABOUT_AN_APPLICATION else {}
         if uncertain and (record.status != Status.UNCERTAIN or label is not None):
             continue
         rows.append(
@@ -57,8 +60,8 @@ def review_rows(
                 "folder": record.folder,
                 "sender": record.sender,
                 "subject": record.subject,
-                "company": record.facts.get("company"),
-                "position": record.facts.get("position"),
+                "company": facts.get("company"),
+                "position": facts.get("position"),
                 "probability": record.probability,
                 "model_version": record.model_version,
                 "status": record.status,

@@ -16,7 +16,7 @@ from conftest import invitation_mail, plain, rejection_mail
 from detector import __version__
 from detector.classifier import classify_many
 from detector.cli import main
-from detector.config import PLACEHOLDER_EMAIL
+from detector.config import PLACEHOLDER_EMAIL, load_config
 from detector.corpus import corpus_hash
 from detector.errors import ConfigError
 from detector.message import parse
@@ -358,6 +358,21 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     out, err = capsys.readouterr()
     assert out.startswith(f"usage: gracious {command} ")
     assert err == ""
+
+
+def test_the_readme_documents_every_command() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [c for c in COMMANDS if f"| `gracious {c}" not in readme]
+    assert missing == []
+
+
+def test_the_example_config_loads_and_documents_every_section() -> None:
+    path = Path(__file__).parent.parent / "config.example.toml"
+    config = load_config(path)
+    text = path.read_text(encoding="utf-8")
+    sections = ["identity", "detector", "training", "drafts", "state"]
+    assert [s for s in sections if f"[{s}]" not in text] == []
+    assert config.accounts[0].name == "sample"
 
 
 def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:

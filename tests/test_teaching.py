@@ -405,3 +405,48 @@ def test_config_checks_the_band_and_the_training_folders(tmp_path: Path) -> None
         path = write_config(tmp_path, [{"name": "x", "maildir": "m"}], sections=sections)
         with pytest.raises(ConfigError, match=expected):
             load_config(path)
+
+
+def test_the_daemon_retrains_daily_only_when_labels_are_new(
+    tmp_path: Path, shipped_model: Model, caplog: pytest.LogCaptureFixture
+) -> None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from detector.teaching import retrain  # noqa: PLC0415
+
+    root = _sample_maildir(tmp_path)
+    config = write_config(
+        tmp_path,
+        [{"name": "local", "maildir": str(root)}],
+        sections={"training": {"auto_retrain": "daily"}},
+    )
+    daemon = Daemon(config)
+    daemon._schedule_retraining()
+    job = daemon.scheduler.get_job("retrain")
+    assert job is not None
+    assert job.trigger.interval == timedelta(days=1)
+    with caplog.at_level(logging.INFO, logger="detector.daemon"):
+        daemon._retrain()
+    assert "scheduled retraining: 0 labels (0 rejection, 0 not): at least 10" in caplog.text
+
+    # Labels the active model already trained on are nothing new: no fit, nothing changes.
+    with LabelStore(tmp_path) as store:
+        labels = [
+            store.put(mail(a, day=i), False, route="import", origin=str(i))
+            for i, a in enumerate(ADMISSIONS)
+        ]
+    registry = ModelRegistry(tmp_path)
+    meta = {**shipped_model.metadata, "label_digests": sorted(x.digest for x in labels)}
+    copy = Model(shipped_model.pipeline, shipped_model.threshold, "20260101000000", meta)
+    registry.save(copy, meta, "# copy\n")
+    registry.activate("20260101000000")
+    result = retrain(load_config(config), only_if_new=True)
+    assert result.outcome == "nothing-new"
+    assert registry.active_version() == "20260101000000"
+    assert [info.version for info in registry.versions()] == ["20260101000000", SHIPPED]
+
+    # Without the schedule, no job.
+    plain_config = write_config(tmp_path, [{"name": "local", "maildir": str(root)}], name="b.toml")
+    quiet = Daemon(plain_config)
+    quiet._schedule_retraining()
+    assert quiet.scheduler.get_job("retrain") is None
