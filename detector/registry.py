@@ -131,7 +131,7 @@ class ModelRegistry:
 
     def save(self, model: Model, metadata: dict[str, Any], card: str) -> Path:
         """Write ``model`` as a new version folder (not yet active) and return it."""
-        directory = self.root / model.version
+        directory = self.directory(model.version)
         if directory.exists():
             raise ModelError(f"model {model.version} already exists in {self.root}")
         staging = self.root / f".{model.version}.partial"
