@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drafts.digest import DigestContext, DigestItem, digest_subject, render_digest
 from drafts.reply import (
     LANGUAGES,
     RenderError,
@@ -14,9 +15,13 @@ from drafts.reply import (
 
 __all__ = [
     "LANGUAGES",
+    "DigestContext",
+    "DigestItem",
     "RenderError",
     "ReplyContext",
     "as_bytes",
+    "digest_subject",
+    "render_digest",
     "render_reply",
     "reply_message_id",
     "reply_subject",
