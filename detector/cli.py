@@ -195,6 +195,16 @@ def _teaching_commands(
         "--force", action="store_true", help="promote the candidate even if the gate refuses it"
     )
     p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command(
+        "stats", "Rejections per week and month, by stage, time to decision, notes.", _stats
+    )
+    p.add_argument("--json", action="store_true", help="the figures as one JSON object")
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
+    p = command("digest", "Print the weekly reflection note for a week (saves nothing).", _digest)
+    p.add_argument(
+        "--week", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: last week)"
+    )
+    p.add_argument("-c", "--config", type=Path, help="config file (default: the user's)")
     p = command("models", "List the model versions; `models use VERSION` rolls back.", _models)
     p.add_argument("action", nargs="?", choices=("list", "use"), default="list")
     p.add_argument("version", nargs="?", metavar="VERSION", help="for `use`: the version")
@@ -539,6 +549,51 @@ def _review(args: argparse.Namespace) -> int:
     print(review_table(rows))
     if args.uncertain:
         print("\nLabel them: gracious label REF rejection|not-rejection")
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from detector.state import Journal  # noqa: PLC0415
+    from detector.stats import format_stats, search_stats  # noqa: PLC0415
+
+    config = load_config(args.config)
+    path = config.state.resolved()
+    records = []
+    if path.is_file():
+        journal = Journal(path, readonly=True)
+        try:
+            records = journal.records()
+        finally:
+            journal.close()
+    stats = search_stats(records)
+    print(json.dumps(stats, ensure_ascii=False) if args.json else format_stats(stats))
+    return 0
+
+
+def _digest(args: argparse.Namespace) -> int:
+    from detector.runner import describe_draft  # noqa: PLC0415
+    from detector.state import Journal  # noqa: PLC0415
+    from detector.weekly import iso_week, last_week, render_weekly_note, weekly_context  # noqa: PLC0415
+
+    config = load_config(args.config)
+    now = datetime.now(UTC)
+    try:
+        week = iso_week(args.week) if args.week else last_week(now.date())
+    except ValueError:
+        raise GraciousError(f"{args.week!r} is not an ISO week like 2026-W47") from None
+    path = config.state.resolved()
+    records = []
+    if path.is_file():
+        journal = Journal(path, readonly=True)
+        try:
+            records = journal.records()
+        finally:
+            journal.close()
+    context = weekly_context(config, records, week=week, now=now)
+    if context is None:
+        print(f"Nothing to reflect on for {week[0]}: no rejections, no notes waiting, no answers.")
+        return 0
+    print(describe_draft(render_weekly_note(config, context)))
     return 0
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "AccountConfig",
     "Config",
     "DetectorConfig",
+    "DigestConfig",
     "DraftsConfig",
     "Identity",
     "StateConfig",
@@ -79,6 +80,15 @@ class TrainingConfig:
 
 
 AUTO_RETRAIN = ("off", "daily")
+DIGEST_LANGUAGES = ("en", "de", "fr", "es", "nl")
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """The weekly reflection note: a draft addressed to the user, once per week."""
+
+    weekly: bool = False
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,7 @@ class AccountConfig:
     tls_ca_file: Path | None = None
     folders: tuple[str, ...] = ("INBOX",)
     drafts_folder: str | None = None
+    sent_folder: str | None = None
     since_days: int = 30
     maildir: Path | None = None
     batch_size: int = 100
@@ -161,6 +172,7 @@ class Config:
     detector: DetectorConfig = field(default_factory=DetectorConfig)
     drafts: DraftsConfig = field(default_factory=DraftsConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
     state: StateConfig = field(default_factory=StateConfig)
     accounts: tuple[AccountConfig, ...] = ()
     source: Path | None = None
@@ -230,6 +242,8 @@ def _validate(config: Config, path: Path) -> Config:
             f"({threshold or 'the model’s own'}); mail scored between the two asks for a label"
         )
     _validate_training(config.training, path)
+    if config.digest.language not in DIGEST_LANGUAGES:
+        raise ConfigError(f"{path}: digest.language must be one of {', '.join(DIGEST_LANGUAGES)}")
     if config.drafts.tone not in TONES:
         raise ConfigError(f"{path}: drafts.tone must be one of {', '.join(TONES)}")
     if not _is_address(config.identity.email):

@@ -25,12 +25,14 @@ from detector.config import AccountConfig
 from detector.credentials import Credentials
 from detector.mailbox import (
     DRAFTS_NAMES,
+    SENT_NAMES,
     MailboxError,
     Pending,
     RawMail,
     Scan,
     chunks,
     draft_token,
+    tokens_in,
 )
 
 __all__ = ["TRANSIENT_ERRORS", "ImapError", "ImapMailbox"]
@@ -241,6 +243,29 @@ class ImapMailbox:
         folder = self.drafts_folder()
         self.client.append(folder, raw, flags=_DRAFT_FLAGS)
         return folder
+
+    def draft_tokens(self) -> set[str]:
+        """One SEARCH and one header FETCH (PEEK) over Drafts, however many drafts there are."""
+        self._examine(self.drafts_folder())
+        uids = self.client.search(["HEADER", "Message-ID", "gracious."])
+        found: set[str] = set()
+        for part in chunks(list(uids), 500):
+            data = self.client.fetch(list(part), ["BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            for row in data.values():
+                head = next((v for k, v in row.items() if k.startswith(b"BODY[HEADER")), b"")
+                found |= tokens_in(bytes(head or b""))
+        return found
+
+    def sent_folder(self) -> str | None:
+        """The \\Sent folder (RFC 6154), else a usual name, else the configured one, else None."""
+        if self._config.sent_folder:
+            return self._config.sent_folder
+        listed = self.client.list_folders()
+        for flags, _, name in listed:
+            if b"\\Sent" in flags:
+                return str(name)
+        names = {str(name).casefold(): str(name) for _, _, name in listed}
+        return next((names[n.casefold()] for n in SENT_NAMES if n.casefold() in names), None)
 
     # --- push ----------------------------------------------------------------------------------
 

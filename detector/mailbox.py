@@ -16,6 +16,7 @@ from detector.errors import GraciousError
 
 __all__ = [
     "DRAFTS_NAMES",
+    "SENT_NAMES",
     "Mailbox",
     "MailboxError",
     "Pending",
@@ -23,6 +24,7 @@ __all__ = [
     "Scan",
     "chunks",
     "draft_token",
+    "tokens_in",
 ]
 
 # Where mail clients keep drafts when the server does not say (RFC 6154 SPECIAL-USE), by locale.
@@ -45,6 +47,30 @@ DRAFTS_NAMES = (
     "Rascunhos",
 )
 
+
+# Where mail clients keep sent mail when the server does not flag it \Sent, by locale.
+SENT_NAMES = (
+    "Sent",
+    "[Gmail]/Sent Mail",
+    "[Google Mail]/Sent Mail",
+    "Sent Items",
+    "Sent Messages",
+    "Sent Mail",
+    "INBOX.Sent",
+    "INBOX/Sent",
+    "Gesendet",
+    "Gesendete Elemente",
+    "Gesendete Objekte",
+    "Envoyés",
+    "Éléments envoyés",
+    "Enviados",
+    "Elementos enviados",
+    "Verzonden",
+    "Verzonden items",
+    "Posta inviata",
+    "Inviati",
+    "Itens enviados",
+)
 
 T = TypeVar("T")
 
@@ -112,11 +138,23 @@ class Mailbox(Protocol):
     def append_draft(self, raw: bytes) -> str:
         """Save ``raw`` as a draft (flagged draft and seen); return the folder it went to."""
 
+    def draft_tokens(self) -> set[str]:
+        """The :func:`draft_token` of every gracious draft still in Drafts (read-only)."""
+
+    def sent_folder(self) -> str | None:
+        """The folder of sent mail (read-only, to see which drafts were sent), if there is one."""
+
     def supports_idle(self) -> bool:
         """Whether the server can push new mail (IMAP IDLE)."""
 
 
 _TOKEN = re.compile(r"gracious\.[0-9a-f]{16,64}")
+_TOKEN_BYTES = re.compile(rb"gracious\.[0-9a-f]{16,64}")
+
+
+def tokens_in(head: bytes) -> set[str]:
+    """Every draft token in a block of header bytes."""
+    return {t.decode("ascii") for t in _TOKEN_BYTES.findall(head)}
 
 
 def draft_token(message_id: str) -> str:

@@ -15,7 +15,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from detector.config import AccountConfig
-from detector.mailbox import DRAFTS_NAMES, MailboxError, Pending, RawMail, Scan, draft_token
+from detector.mailbox import (
+    DRAFTS_NAMES,
+    SENT_NAMES,
+    MailboxError,
+    Pending,
+    RawMail,
+    Scan,
+    draft_token,
+    tokens_in,
+)
 
 __all__ = ["MaildirMailbox"]
 
@@ -30,6 +39,7 @@ class MaildirMailbox:
         self.account = account.name
         self._root = Path(account.maildir or ".")
         self._drafts_name = account.drafts_folder
+        self._sent_name = account.sent_folder
 
     def open(self) -> None:
         """Check that the root is a maildir."""
@@ -130,6 +140,22 @@ class MaildirMailbox:
                     return True
         return False
 
+    def draft_tokens(self) -> set[str]:
+        """The draft tokens in the headers of every file in the Drafts maildir."""
+        found: set[str] = set()
+        path = self.drafts_path()
+        for sub in ("cur", "new"):
+            folder = path / sub
+            if folder.is_dir():
+                for file in folder.iterdir():
+                    found |= tokens_in(_head(file))
+        return found
+
+    def sent_folder(self) -> str | None:
+        """The configured sent folder, else the first usual name that exists here."""
+        names = [self._sent_name] if self._sent_name else [n for n in SENT_NAMES if "/" not in n]
+        return next((n for n in names if self.has_folder(n)), None)
+
     def append_draft(self, raw: bytes) -> str:
         """Write into Drafts/cur with the draft and seen flags, atomically via tmp/."""
         path = self.drafts_path()
@@ -166,13 +192,18 @@ def _locate(folder: Path, name: str) -> Path | None:
     return None
 
 
-def _head_contains(file: Path, token: bytes) -> bool:
+def _head(file: Path) -> bytes:
+    """The header block of a message file (at most its first 16 KB); empty if unreadable."""
     try:
         with file.open("rb") as handle:
             head = handle.read(_HEAD_BYTES)
     except OSError:
-        return False
+        return b""
     end = head.find(b"\n\n")
     if end == -1:
         end = head.find(b"\r\n\r\n")
-    return token in (head if end == -1 else head[:end])
+    return head if end == -1 else head[:end]
+
+
+def _head_contains(file: Path, token: bytes) -> bool:
+    return token in _head(file)

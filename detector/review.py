@@ -10,27 +10,48 @@ import email.policy
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from detector.contacts import RULES
 from detector.state import Record, Status
 
 __all__ = ["outcome", "review_rows", "review_table", "show_text"]
 
 _WIDTHS = (10, 16, 10, 26, 20, 24, 5)
-_ABOUT_AN_APPLICATION = (Status.DRAFTED, Status.DRAFT_INTENT, Status.UNCERTAIN)
+_ABOUT_AN_APPLICATION = (*Status.NOTES, Status.DRAFT_INTENT, Status.UNCERTAIN, Status.ANSWER)
 
 
 def outcome(record: Record) -> str:
     """What happened to the message, in words."""
+    text = _status(record)
+    if record.answered:
+        who = record.facts.get("company") or "they"
+        text += f"; {who} answered your note"
+    return text
+
+
+NOBODY = "no recipient found: fill in To before sending"
+
+
+def _status(record: Record) -> str:
+    notes = {
+        Status.SENT: "note sent",
+        Status.SENT_EDITED: "note sent after your edits",
+        Status.DELETED: "draft deleted without sending",
+        Status.DRAFT_INTENT: "draft pending (saved on the next pass)",
+        Status.UNCERTAIN: "uncertain: please label it",
+        Status.NOT_REJECTION: "below threshold",
+        Status.ANSWER: record.reason or "an answer to your note",
+    }
     if record.status == Status.DRAFTED:
-        return "draft saved" if _draft_to(record) else "draft saved, no recipient found"
-    if record.status == Status.DRAFT_INTENT:
-        return "draft pending (saved on the next pass)"
-    if record.status == Status.UNCERTAIN:
-        return "uncertain: please label it"
-    if record.status == Status.NOT_REJECTION:
-        return "below threshold"
+        if not _draft_to(record):
+            return f"draft saved, {NOBODY}"
+        rule = record.recipient_rule
+        if rule in ("thread", "application", "company", "role"):
+            name = record.facts.get("contact_name") or _draft_to(record)
+            return f"draft saved, to {name} ({RULES[rule]})"
+        return "draft saved"
     if record.status == Status.SKIPPED:
         return f"skipped: {record.reason or 'no reason recorded'}"
-    return record.status
+    return notes.get(record.status, record.status)
 
 
 def _draft_to(record: Record) -> str:
@@ -100,7 +121,7 @@ def review_table(rows: list[dict[str, Any]]) -> str:
 
 def _cells(values: tuple[str, ...]) -> str:
     parts = [_fit(v, w) for v, w in zip(values, _WIDTHS, strict=False)]
-    return "  ".join([*parts, values[-1]]).rstrip()
+    return "  ".join([*parts, " ".join(values[-1].split())]).rstrip()
 
 
 def _fit(value: str, width: int) -> str:
@@ -122,7 +143,10 @@ def show_text(
     """``gracious show``: the record, the facts, why it was classified so, and the draft."""
     p = "?" if record.probability is None else f"{record.probability:.2f}"
     verdict = {True: "rejection", False: "not a rejection", None: "not classified"}[record.verdict]
-    lines = [
+    lines = []
+    if record.status in Status.NOTES and record.draft and not _draft_to(record):
+        lines.append(f"NOTE: {NOBODY}; nobody who wrote about this application is known.")
+    lines += [
         f"Message {record.key} (ref {record.ref})",
         f"  from:     {record.sender or '?'}",
         f"  subject:  {' '.join((record.subject or '').split())}",

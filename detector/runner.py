@@ -31,15 +31,18 @@ from email.message import EmailMessage
 from detector.classifier import Model, Verdict, classify, classify_many
 from detector.compose import compose
 from detector.config import AccountConfig, Config
+from detector.contacts import Recipient, contact_of, thread_ids
 from detector.credentials import CredentialsError, resolve_credentials
 from detector.errors import GraciousError, MessageError
-from detector.facts import extract
+from detector.facts import Facts, extract
+from detector.followup import FollowUp, address, note_answered_by
 from detector.imap import ImapError, ImapMailbox
-from detector.labels import LabelStore, UnreadableMail
 from detector.mailbox import Mailbox, MailboxError, Pending, RawMail, Scan, chunks
 from detector.maildir import MaildirMailbox
 from detector.message import Message, parse
-from detector.state import Cursor, Entry, Journal, Status
+from detector.stage import stage
+from detector.state import Cursor, Entry, Journal, Record, Status
+from detector.weekly import save_weekly_note
 from drafts import as_bytes
 
 __all__ = ["PassOptions", "Runner", "Summary", "open_mailbox"]
@@ -58,6 +61,8 @@ class Summary:
     errors: int = 0
     uncertain: int = 0
     labeled: int = 0
+    sent: int = 0
+    answers: int = 0
     planned: list[str] = field(default_factory=list)
     saved: list[str] = field(default_factory=list)
 
@@ -70,6 +75,8 @@ class Summary:
         self.errors += other.errors
         self.uncertain += other.uncertain
         self.labeled += other.labeled
+        self.sent += other.sent
+        self.answers += other.answers
         self.planned.extend(other.planned)
         self.saved.extend(other.saved)
 
@@ -78,6 +85,8 @@ class Summary:
         saved = "drafts that would be saved" if dry_run else "drafts saved"
         extra = f", uncertain {self.uncertain}" if self.uncertain else ""
         extra += f", labels {self.labeled}" if self.labeled else ""
+        extra += f", notes sent {self.sent}" if self.sent else ""
+        extra += f", answers {self.answers}" if self.answers else ""
         return (
             f"checked {self.checked}, rejections {self.rejections}, {saved} "
             f"{len(self.planned) if dry_run else self.drafts_saved}, skipped {self.skipped}, "
@@ -112,6 +121,20 @@ class _Prepared:
 
 
 @dataclass(frozen=True)
+class _Decision:
+    """What the core decided about a new message, before anything is written."""
+
+    verdict: Verdict
+    found: Facts  # as extracted from the mail itself
+    facts: Facts  # with the person to thank and the interview evidence from earlier mail
+    stage: str
+    note: Record | None  # the user's note this message answers
+    recipient: Recipient | None
+    reply: EmailMessage | None
+    status: str
+
+
+@dataclass(frozen=True)
 class _Folder:
     """What every step of one folder's pass needs to know."""
 
@@ -141,7 +164,9 @@ class Runner:
         self.options = options or PassOptions()
         self.stop = stop or threading.Event()
         self.now = now
-        self._label_store: LabelStore | None = None
+        self.followup = FollowUp(
+            config, journal, stop=self.stop, first_since=lambda a: self._since(a, None)
+        )
 
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
@@ -160,8 +185,12 @@ class Runner:
                     if self.stop.is_set():
                         break
                     self._run_folder(account, mailbox, folder, summary)
-                if not self.options.dry_run:
-                    self._read_training_folders(account, mailbox, summary)
+                if not self.options.dry_run and not self.stop.is_set():
+                    tally = self.followup.run(account, mailbox)
+                    summary.labeled += tally.labeled
+                    summary.sent += tally.sent
+                    summary.skipped += tally.skipped
+                    self._weekly_note(account, mailbox, summary)
             except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
                 summary.errors += 1
                 log.error("%s", _describe(account.name, err))
@@ -270,13 +299,7 @@ class Runner:
                 self._complete(ctx.mailbox, existing, summary)
             return
         try:
-            verdict = prepared.verdict or classify(self.model, message)
-            facts = extract(message)
-            reply = (
-                compose(message, facts, self.config, now=self.now())
-                if verdict.is_rejection
-                else None
-            )
+            decision = self._decide(message, prepared.verdict)
         except GraciousError:
             raise  # a broken template: the account's pass stops with one clear error
         except Exception as err:  # hostile input must not stop the pass: log, record, go on
@@ -285,41 +308,21 @@ class Runner:
             reason = f"internal error: {type(err).__name__}"
             self._remember(ctx, raw, key=message.key, reason=reason)
             return
-        if verdict.is_rejection:
-            summary.rejections += 1
-        band = self.config.detector.uncertain_below
-        uncertain = not verdict.is_rejection and band is not None and verdict.probability >= band
-        summary.uncertain += uncertain
+        verdict, note, reply = decision.verdict, decision.note, decision.reply
+        summary.rejections += verdict.is_rejection and note is None
+        summary.uncertain += decision.status == Status.UNCERTAIN
         if self.options.dry_run:
+            if note is not None:
+                summary.planned.append(f"{where}: an answer to your note (ref {note.ref})")
             if reply is not None:
                 summary.planned.append(f"{where}: would save\n{describe_draft(as_bytes(reply))}")
             return
         with self.journal.transaction() as db:
-            inserted = self.journal.record(
-                db,
-                key=message.key,
-                account=account.name,
-                folder=raw.folder,
-                source_id=raw.source_id,
-                status=(
-                    Status.DRAFT_INTENT
-                    if reply is not None
-                    else Status.UNCERTAIN
-                    if uncertain
-                    else Status.NOT_REJECTION
-                ),
-                sender=message.sender.email if message.sender else None,
-                subject=message.subject,
-                received=message.date,
-                verdict=verdict.is_rejection,
-                probability=verdict.probability,
-                model_version=self.model.version,
-                facts=asdict(facts),
-                draft_message_id=str(reply["Message-ID"]) if reply is not None else None,
-                draft=as_bytes(reply) if reply is not None else None,
-            )
-            self.journal.add_source(db, account.name, raw.folder, raw.source_id, message.key)
-            self._advance(db, ctx, raw)
+            inserted = self._record(db, ctx, raw, message, decision)
+            if note is not None and inserted:
+                when = (message.date or self.now()).isoformat()
+                self.journal.mark_answered(db, note.key, by=message.key, when=when)
+                summary.answers += 1
         log.info(
             "%s: %s (p=%.2f)",
             where,
@@ -330,6 +333,73 @@ class Runner:
         entry = self.journal.entry(message.key) if reply is not None and inserted else None
         if entry is not None:
             self._complete(ctx.mailbox, entry, summary)
+
+    def _decide(self, message: Message, verdict: Verdict | None) -> _Decision:
+        """Classify, extract, find who to thank and compose: everything but the side effects."""
+        verdict = verdict or classify(self.model, message)
+        found = extract(message)
+        note = note_answered_by(self.journal, message)
+        facts, recipient, reply = found, None, None
+        if verdict.is_rejection and note is None:
+            facts, recipient = address(self.journal, message, found)
+            reply = compose(message, facts, self.config, now=self.now())
+        band = self.config.detector.uncertain_below
+        if note is not None:
+            status = Status.ANSWER
+        elif reply is not None:
+            status = Status.DRAFT_INTENT
+        elif band is not None and verdict.probability >= band:
+            status = Status.UNCERTAIN
+        else:
+            status = Status.NOT_REJECTION
+        return _Decision(
+            verdict=verdict,
+            found=found,
+            facts=facts,
+            stage=stage(message, rejection=verdict.is_rejection),
+            note=note,
+            recipient=recipient,
+            reply=reply,
+            status=status,
+        )
+
+    def _record(
+        self,
+        db: sqlite3.Connection,
+        ctx: _Folder,
+        raw: RawMail,
+        message: Message,
+        decision: _Decision,
+    ) -> bool:
+        """Step 1: the record, its source, the cursor and the sender as a contact, together."""
+        reply, note = decision.reply, decision.note
+        inserted = self.journal.record(
+            db,
+            key=message.key,
+            account=ctx.account.name,
+            folder=raw.folder,
+            source_id=raw.source_id,
+            status=decision.status,
+            reason=f"an answer to your note (ref {note.ref})" if note is not None else None,
+            stage=decision.stage,
+            thread=thread_ids(message),
+            recipient_rule=decision.recipient.rule if decision.recipient is not None else None,
+            sender=message.sender.email if message.sender else None,
+            subject=message.subject,
+            received=message.date,
+            verdict=decision.verdict.is_rejection,
+            probability=decision.verdict.probability,
+            model_version=self.model.version,
+            facts=asdict(decision.facts),
+            draft_message_id=str(reply["Message-ID"]) if reply is not None else None,
+            draft=as_bytes(reply) if reply is not None else None,
+        )
+        self.journal.add_source(db, ctx.account.name, raw.folder, raw.source_id, message.key)
+        self._advance(db, ctx, raw)
+        contact = contact_of(message, decision.found, decision.stage)
+        if contact is not None:
+            self.journal.add_contact(db, **asdict(contact))
+        return inserted
 
     def _complete(self, mailbox: Mailbox, entry: Entry, summary: Summary) -> None:
         """Steps 2 and 3: save the recorded draft unless the Drafts folder already has it."""
@@ -350,80 +420,17 @@ class Runner:
             log.info("finishing draft %s left by an interrupted pass", entry.draft_message_id)
             self._complete(mailbox, entry, summary)
 
-    # --- training folders ----------------------------------------------------------------------
-
-    def _read_training_folders(
-        self, account: AccountConfig, mailbox: Mailbox, summary: Summary
-    ) -> None:
-        """Record a label for every message new in a training folder (read-only, PEEK).
-
-        Each message is labeled once per place it appears: moving it from one training folder
-        to the other is a new label that replaces the old one.
-        """
-        training = self.config.training
-        wanted = [(training.rejection_folder, True), (training.not_rejection_folder, False)]
-        for folder, rejection in wanted:
-            if folder is None or self.stop.is_set():
-                continue
-            if not mailbox.has_folder(folder):
-                log.debug("account %s: no training folder %r here", account.name, folder)
-                continue
-            self._read_training_folder(account, mailbox, folder, rejection, summary)
-
-    def _read_training_folder(
-        self,
-        account: AccountConfig,
-        mailbox: Mailbox,
-        folder: str,
-        rejection: bool,
-        summary: Summary,
-    ) -> None:
-        cursor = self.journal.cursor(account.name, folder)
-        scan = mailbox.scan(
-            folder,
-            uidvalidity=cursor.uidvalidity if cursor else None,
-            after_uid=cursor.last_uid if cursor else 0,
-            since=None,  # a training folder is read whole, however old the mail in it
-        )
-        seen = self.journal.seen_sources(account.name, folder)
-        todo = [p for p in scan.pending if p.source_id not in seen]
-        if not todo:
+    def _weekly_note(self, account: AccountConfig, mailbox: Mailbox, summary: Summary) -> None:
+        """With ``[digest] weekly``, last week's note, into the first account's Drafts."""
+        if not self.config.digest.weekly or account.name != self.config.accounts[0].name:
             return
-        limit = account.max_message_kb * 1024
-        ctx = _Folder(account, mailbox, scan, None, summary)
-        store = self._labels()
-        for batch in chunks(todo, max(1, account.batch_size)):
-            fetched = {
-                r.source_id: r for r in mailbox.fetch(folder, [p for p in batch if p.size <= limit])
-            }
-            for item in batch:
-                if self.stop.is_set():
-                    return
-                raw = fetched.get(item.source_id)
-                key = f"source:{account.name}/{folder}/{item.source_id}"
-                if raw is not None:
-                    origin = f"{account.name}/{folder} {_id(raw)}"
-                    try:
-                        key = store.put(raw.raw, rejection, route="folder", origin=origin).key
-                        summary.labeled += 1
-                        log.info("%s: labeled %s", origin, "rejection" if rejection else "not")
-                    except UnreadableMail as err:
-                        summary.skipped += 1
-                        log.warning("%s: not labeled, %s", origin, err)
-                with self.journal.transaction() as db:
-                    self.journal.add_source(db, account.name, folder, item.source_id, key)
-                    self._advance(db, ctx, item)
-
-    def _labels(self) -> LabelStore:
-        if self._label_store is None:
-            self._label_store = LabelStore(self.config.state.data_dir())
-        return self._label_store
+        week = save_weekly_note(self.config, self.journal, mailbox, now=self.now())
+        if week is not None:
+            summary.saved.append(f"saved the weekly note for {week} to {mailbox.account}")
 
     def close(self) -> None:
-        """Close the labeled store, if a pass opened it."""
-        if self._label_store is not None:
-            self._label_store.close()
-            self._label_store = None
+        """Close what the pass opened besides the journal (the labeled store)."""
+        self.followup.close()
 
     # --- bookkeeping ---------------------------------------------------------------------------
 

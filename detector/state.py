@@ -13,7 +13,7 @@ import fcntl
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,7 +24,7 @@ from detector.errors import GraciousError
 
 __all__ = ["Cursor", "Entry", "Journal", "JournalError", "Record", "Status", "ref"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS folders (
@@ -64,7 +64,38 @@ CREATE TABLE IF NOT EXISTS messages (
     updated TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
+CREATE TABLE IF NOT EXISTS contacts (
+    key TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT,
+    company TEXT,
+    domain TEXT,
+    stage TEXT NOT NULL,
+    position TEXT,
+    thread TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS digests (
+    week TEXT PRIMARY KEY,
+    account TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    draft BLOB NOT NULL,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
 """
+# Columns added in schema 2 (what happened after the draft, and what a message was about);
+# an older journal gets them on open, so upgrading gracious never loses state.
+_ADDED_COLUMNS = {
+    "stage": "TEXT",
+    "thread": "TEXT",
+    "recipient_rule": "TEXT",
+    "sent": "TEXT",
+    "sent_message_id": "TEXT",
+    "answered": "TEXT",
+    "answered_by": "TEXT",
+}
 
 
 class JournalError(GraciousError):
@@ -76,9 +107,15 @@ class Status:
 
     NOT_REJECTION = "not_rejection"
     UNCERTAIN = "uncertain"  # scored in the band below the threshold: no draft, asks for a label
+    ANSWER = "answer"  # a reply to one of the user's sent notes: flagged, never drafted to
     SKIPPED = "skipped"
     DRAFT_INTENT = "draft_intent"
-    DRAFTED = "drafted"
+    DRAFTED = "drafted"  # saved in Drafts, waiting for the user
+    SENT = "sent"  # found in Sent as drafted
+    SENT_EDITED = "sent_edited"  # found in Sent, changed by the user first
+    DELETED = "deleted"  # gone from Drafts without being sent; never recreated
+
+    NOTES = (DRAFTED, SENT, SENT_EDITED, DELETED)  # a draft was saved
 
 
 @dataclass(frozen=True)
@@ -127,6 +164,13 @@ class Record:
     reason: str | None
     created: str
     updated: str
+    stage: str | None = None
+    thread: tuple[str, ...] = ()
+    recipient_rule: str | None = None
+    sent: str | None = None
+    sent_message_id: str | None = None
+    answered: str | None = None
+    answered_by: str | None = None
 
     @property
     def ref(self) -> str:
@@ -162,6 +206,8 @@ class Journal:
                 self._db = sqlite3.connect(target, uri=True, timeout=30, isolation_level=None)
                 if not path.is_file():
                     self._db.executescript(_SCHEMA)
+                    self._add_columns()
+                self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
@@ -171,11 +217,26 @@ class Journal:
             # is appended.
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+            self._upgrade()
         except (sqlite3.Error, OSError) as err:
             raise JournalError(f"cannot open the journal at {path}: {err}") from err
+
+    def _upgrade(self) -> None:
+        """Bring an older journal to this schema in one transaction; a new one is created so."""
+        with self.transaction() as db:
+            self._add_columns()
+            db.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (name) DO UPDATE "
+                "SET value=excluded.value",
+                (str(SCHEMA_VERSION),),
+            )
+        self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
+
+    def _add_columns(self) -> None:
+        present = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name not in present:
+                self._db.execute(f"ALTER TABLE messages ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         """Close the database."""
@@ -302,6 +363,9 @@ class Journal:
         draft_message_id: str | None = None,
         draft: bytes | None = None,
         reason: str | None = None,
+        stage: str | None = None,
+        thread: Sequence[str] = (),
+        recipient_rule: str | None = None,
     ) -> bool:
         """Insert the message's record (inside a transaction); an existing one is kept.
 
@@ -309,28 +373,33 @@ class Journal:
         accounts in two threads), only the one that inserted its record may write the draft.
         """
         now = _now()
+        values = {
+            "key": key,
+            "account": account,
+            "folder": folder,
+            "source_id": source_id,
+            "sender": sender,
+            "subject": subject,
+            "received": received.isoformat() if received else None,
+            "verdict": None if verdict is None else int(verdict),
+            "probability": probability,
+            "model_version": model_version,
+            "facts": json.dumps(facts, ensure_ascii=False) if facts is not None else None,
+            "draft_message_id": draft_message_id,
+            "draft": draft,
+            "status": status,
+            "reason": reason,
+            "created": now,
+            "updated": now,
+            "stage": stage,
+            "thread": json.dumps(list(thread)) if thread else None,
+            "recipient_rule": recipient_rule,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
         cursor = db.execute(
-            "INSERT OR IGNORE INTO messages VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                account,
-                folder,
-                source_id,
-                sender,
-                subject,
-                received.isoformat() if received else None,
-                None if verdict is None else int(verdict),
-                probability,
-                model_version,
-                json.dumps(facts, ensure_ascii=False) if facts is not None else None,
-                draft_message_id,
-                draft,
-                status,
-                reason,
-                now,
-                now,
-            ),
+            f"INSERT OR IGNORE INTO messages ({columns}) VALUES ({marks})",  # noqa: S608 - fixed names
+            tuple(values.values()),
         )
         return cursor.rowcount == 1
 
@@ -344,7 +413,7 @@ class Journal:
 
     def records(self, *, since: datetime | None = None) -> list[Record]:
         """Every message record, newest first (by its date, else when first seen)."""
-        records = [_record(r) for r in self._db.execute(_RECORD)]
+        records = [_record(r) for r in self._db.execute(self._select())]
         if since is not None:
             cut = _sortable(since.isoformat())
             records = [r for r in records if _sortable(r.when) >= cut]
@@ -353,7 +422,7 @@ class Journal:
 
     def find(self, key_or_ref: str) -> Record | None:
         """The record of a full key or of a reference from ``review`` (a unique prefix will do)."""
-        row = self._db.execute(_RECORD + " WHERE key=?", (key_or_ref,))
+        row = self._db.execute(self._select() + " WHERE key=?", (key_or_ref,))
         found = row.fetchone()
         if found is not None:
             return _record(found)
@@ -364,7 +433,95 @@ class Journal:
         matches = [k for k in keys if ref(k).startswith(wanted)]
         if len(matches) != 1:
             return None
-        return _record(self._db.execute(_RECORD + " WHERE key=?", (matches[0],)).fetchone())
+        found = self._db.execute(self._select() + " WHERE key=?", (matches[0],)).fetchone()
+        return _record(found)
+
+    def _select(self) -> str:
+        """SELECT of every Record column; NULL for columns an old read-only journal lacks."""
+        names = [n if n in self._columns else f"NULL AS {n}" for n in _RECORD_COLUMNS]
+        return f"SELECT {', '.join(names)} FROM messages"  # noqa: S608 - fixed names
+
+    # --- after the draft: Sent, Drafts, answers ------------------------------------------------
+
+    def notes(self, account: str | None = None) -> list[Record]:
+        """Every message a draft was saved for (waiting, sent, edited, deleted)."""
+        marks = ", ".join("?" for _ in Status.NOTES)
+        query = self._select() + f" WHERE status IN ({marks})"
+        args: tuple[Any, ...] = Status.NOTES
+        if account is not None:
+            query += " AND account=?"
+            args += (account,)
+        return [_record(r) for r in self._db.execute(query, args)]
+
+    def mark_sent(self, key: str, *, edited: bool, message_id: str | None, when: str) -> None:
+        """The user sent the draft (as it was, or after editing it)."""
+        status = Status.SENT_EDITED if edited else Status.SENT
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE messages SET status=?, sent=?, sent_message_id=?, updated=? WHERE key=?",
+                (status, when, message_id, _now(), key),
+            )
+
+    def mark_answered(self, db: sqlite3.Connection, key: str, *, by: str, when: str) -> None:
+        """A reply to the user's sent note arrived (inside a transaction)."""
+        db.execute(
+            "UPDATE messages SET answered=?, answered_by=?, updated=? WHERE key=?",
+            (when, by, _now(), key),
+        )
+
+    # --- contacts ------------------------------------------------------------------------------
+
+    def add_contact(
+        self,
+        db: sqlite3.Connection,
+        *,
+        key: str,
+        email: str,
+        name: str | None,
+        company: str | None,
+        domain: str | None,
+        stage: str,
+        position: str | None,
+        thread: Sequence[str],
+        seen: str,
+    ) -> None:
+        """Remember who wrote about an application (inside a transaction)."""
+        db.execute(
+            "INSERT OR IGNORE INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (key, email, name, company, domain, stage, position, json.dumps(list(thread)), seen),
+        )
+
+    def contacts(self) -> list[tuple[Any, ...]]:
+        """Every contact row: key, email, name, company, domain, stage, position, thread, seen."""
+        rows = self._db.execute(
+            "SELECT key, email, name, company, domain, stage, position, thread, seen FROM contacts"
+        )
+        return [(*r[:7], tuple(json.loads(r[7] or "[]")), r[8]) for r in rows]
+
+    # --- weekly digests ------------------------------------------------------------------------
+
+    def digest(self, week: str) -> tuple[str, str, bytes, str] | None:
+        """The week's digest: account, Message-ID, bytes and status; None before it is made."""
+        row = self._db.execute(
+            "SELECT account, message_id, draft, status FROM digests WHERE week=?", (week,)
+        ).fetchone()
+        return (str(row[0]), str(row[1]), bytes(row[2]), str(row[3])) if row else None
+
+    def record_digest(self, week: str, account: str, message_id: str, draft: bytes) -> None:
+        """Record the digest as intended, before it is appended (like a reply's draft)."""
+        now = _now()
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO digests VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (week, account, message_id, draft, Status.DRAFT_INTENT, now, now),
+            )
+
+    def set_digest_status(self, week: str, status: str) -> None:
+        """Confirm the digest saved."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE digests SET status=?, updated=? WHERE week=?", (status, _now(), week)
+            )
 
     def counts(self) -> dict[str, int]:
         """How many messages are in each status."""
@@ -372,11 +529,11 @@ class Journal:
         return {str(status): int(n) for status, n in rows}
 
 
-_RECORD = (
-    "SELECT key, account, folder, source_id, sender, subject, received, verdict, probability, "
-    "model_version, facts, draft_message_id, draft, status, reason, created, updated "
-    "FROM messages"
-)
+_RECORD_COLUMNS = (
+    "key account folder source_id sender subject received verdict probability model_version "
+    "facts draft_message_id draft status reason created updated stage thread recipient_rule "
+    "sent sent_message_id answered answered_by"
+).split()
 
 
 def _record(row: tuple[Any, ...]) -> Record:
@@ -405,6 +562,13 @@ def _record(row: tuple[Any, ...]) -> Record:
         reason=row[14],
         created=row[15],
         updated=row[16],
+        stage=row[17],
+        thread=tuple(json.loads(row[18])) if row[18] else (),
+        recipient_rule=row[19],
+        sent=row[20],
+        sent_message_id=row[21],
+        answered=row[22],
+        answered_by=row[23],
     )
 
 

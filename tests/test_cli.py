@@ -53,6 +53,8 @@ COMMANDS = [
     "show",
     "label",
     "retrain",
+    "stats",
+    "digest",
     "models",
 ]
 

@@ -1,0 +1,185 @@
+"""Finding the human: who to thank when a rejection comes from a machine.
+
+Rejections mostly arrive from applicant-tracking relays (no-reply@ at Greenhouse, Workday, ...),
+so answering the sender reaches nobody. gracious remembers the people who wrote about an
+application (recruiters inviting to interviews, scheduling, acknowledging) and, for a relay
+rejection, addresses the draft to the person who wrote earlier in the same thread, else about the
+same application, else from the same company, in that order. Pure functions over plain data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from detector.employer import company_key
+from detector.facts import Facts
+from detector.message import Message
+from detector.relay import ROLE_MAILBOX, is_relay
+from detector.stage import Stage
+
+__all__ = [
+    "RULES",
+    "Contact",
+    "Recipient",
+    "choose_recipient",
+    "contact_of",
+    "had_interview",
+    "org_domain",
+    "thread_ids",
+]
+
+# How the recipient was chosen, in the words the review uses.
+RULES = {
+    "sender": "the sender",
+    "thread": "wrote earlier in this thread",
+    "application": "wrote earlier about this application",
+    "company": "wrote earlier from this company",
+    "role": "the company's recruiting address in the mail",
+    "none": "nobody found",
+}
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person who wrote about an application, as the journal remembers them."""
+
+    key: str
+    email: str
+    name: str | None
+    company: str | None  # company_key() of the employer the mail was about
+    domain: str | None  # the sender's organisation domain
+    stage: str
+    position: str | None
+    thread: tuple[str, ...]
+    seen: str  # the mail's date, ISO
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who the draft goes to (None: nobody found) and by which rule."""
+
+    email: str | None
+    name: str | None
+    rule: str
+
+
+def thread_ids(message: Message) -> tuple[str, ...]:
+    """The Message-IDs that tie ``message`` to a thread: its own, In-Reply-To, References."""
+    ids = [message.message_id, message.in_reply_to, *message.references]
+    return tuple(dict.fromkeys(i for i in ids if i))
+
+
+def org_domain(email: str) -> str | None:
+    """``jane@mail.northwind-labs.co.uk`` -> ``northwind-labs.co.uk``."""
+    labels = email.rpartition("@")[2].lower().split(".")
+    if len(labels) < 2:
+        return None
+    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def _person(message: Message) -> bool:
+    sender = message.sender
+    if sender is None or is_relay(sender):
+        return False
+    return not ROLE_MAILBOX.match(sender.email.split("@")[0])
+
+
+def contact_of(message: Message, facts: Facts, stage: str) -> Contact | None:
+    """The person who wrote ``message``, or None for relays and role mailboxes."""
+    if not _person(message):
+        return None
+    sender = message.sender
+    assert sender is not None  # noqa: S101 - _person checked it
+    name = sender.name or facts.contact_name
+    return Contact(
+        key=message.key,
+        email=sender.email,
+        name=name or None,
+        company=company_key(facts.company) if facts.company else None,
+        domain=org_domain(sender.email),
+        stage=stage,
+        position=facts.position,
+        thread=thread_ids(message),
+        seen=message.date.isoformat() if message.date else "",
+    )
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _same_company(company: str | None, contact: Contact) -> bool:
+    if not company:
+        return False
+    key = company_key(company)
+    if contact.company and (contact.company == key):
+        return True
+    if contact.domain:
+        name = _folded(contact.domain.split(".")[0])
+        folded = _folded(key)
+        return len(folded) >= 4 and (name == folded or name.startswith(folded))
+    return False
+
+
+def _same_position(position: str | None, contact: Contact) -> bool:
+    if not position or not contact.position:
+        return False
+    a, b = _folded(position), _folded(contact.position)
+    return bool(a) and bool(b) and (a == b or a in b or b in a)
+
+
+def _latest(contacts: Iterable[Contact]) -> Contact | None:
+    ordered = sorted(contacts, key=lambda c: (c.stage == Stage.INTERVIEW, c.seen))
+    return ordered[-1] if ordered else None
+
+
+def choose_recipient(message: Message, facts: Facts, contacts: Sequence[Contact]) -> Recipient:
+    """The person to thank for a rejection, and the rule that chose them.
+
+    A human reply address in the mail wins. Otherwise (a relay or a role mailbox) the person who
+    wrote earlier in the same thread, about the same application, or from the same company;
+    among several, the one who invited to an interview, then the most recent. A role mailbox
+    (careers@) found in the mail is the fallback; never a no-reply address.
+    """
+    address = facts.reply_to
+    role = address is not None and bool(ROLE_MAILBOX.match(address.split("@")[0]))
+    if address and not role:
+        return Recipient(address, facts.contact_name, "sender")
+    earlier = [c for c in contacts if c.key != message.key]
+    ids = set(thread_ids(message))
+
+    def in_thread(c: Contact) -> bool:
+        return bool(ids & set(c.thread))
+
+    def same_application(c: Contact) -> bool:
+        return _same_company(facts.company, c) and _same_position(facts.position, c)
+
+    def same_company(c: Contact) -> bool:
+        return _same_company(facts.company, c)
+
+    rules: tuple[tuple[str, Callable[[Contact], bool]], ...] = (
+        ("thread", in_thread),
+        ("application", same_application),
+        ("company", same_company),
+    )
+    for rule, matches in rules:
+        person = _latest(c for c in earlier if matches(c))
+        if person is not None:
+            return Recipient(person.email, person.name, rule)
+    if address:
+        return Recipient(address, facts.contact_name, "role")
+    return Recipient(None, None, "none")
+
+
+def had_interview(message: Message, facts: Facts, contacts: Sequence[Contact]) -> bool:
+    """Whether earlier mail about this application (thread or company) was about an interview."""
+    ids = set(thread_ids(message))
+    return any(
+        c.stage == Stage.INTERVIEW
+        and c.key != message.key
+        and (bool(ids & set(c.thread)) or _same_company(facts.company, c))
+        for c in contacts
+    )
