@@ -10,13 +10,13 @@ same application, else from the same company, in that order. Pure functions over
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from detector.employer import company_key
 from detector.facts import Facts
 from detector.message import Message
-from detector.relay import ROLE_MAILBOX, is_relay
+from detector.relay import NOT_MONITORED, ROLE_MAILBOX, is_relay
 from detector.stage import Stage
 
 __all__ = [
@@ -80,16 +80,20 @@ def org_domain(email: str) -> str | None:
     return ".".join(labels[-keep:])
 
 
-def _person(message: Message) -> bool:
+def _person(message: Message, own: Collection[str]) -> bool:
     sender = message.sender
-    if sender is None or is_relay(sender):
+    if sender is None or is_relay(sender) or sender.email.lower() in own:
         return False
+    if NOT_MONITORED.search(message.body[:20_000]):
+        return False  # "this mailbox is not monitored": a relay, whatever the address looks like
     return not ROLE_MAILBOX.match(sender.email.split("@")[0])
 
 
-def contact_of(message: Message, facts: Facts, stage: str) -> Contact | None:
-    """The person who wrote ``message``, or None for relays and role mailboxes."""
-    if not _person(message):
+def contact_of(
+    message: Message, facts: Facts, stage: str, *, own: Collection[str] = ()
+) -> Contact | None:
+    """The person who wrote ``message``; None for relays, role mailboxes and the user (``own``)."""
+    if not _person(message, {o.lower() for o in own}):
         return None
     sender = message.sender
     assert sender is not None  # noqa: S101 - _person checked it

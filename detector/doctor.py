@@ -139,6 +139,7 @@ def _imap(account: AccountConfig, config: Config) -> Iterator[Finding]:
             yield Finding(True, f"{name} drafts", box.drafts_folder())
         except GraciousError as err:
             yield Finding(False, f"{name} drafts", str(err), "set drafts_folder in the config")
+        yield from _side_folders(box, account, config)
         idle = box.supports_idle()
         yield Finding(
             True,
@@ -153,6 +154,28 @@ def _imap(account: AccountConfig, config: Config) -> Iterator[Finding]:
         )
     finally:
         box.close()
+
+
+def _side_folders(box: ImapMailbox, account: AccountConfig, config: Config) -> Iterator[Finding]:
+    """The Sent folder (to see which notes were sent) and the training folders, if set."""
+    name = f"account {account.name}"
+    sent = box.sent_folder()
+    yield Finding(
+        True,
+        f"{name} sent",
+        f"{sent} (read-only: shows which notes you sent)"
+        if sent
+        else "no Sent folder found: sent notes will not be tracked (set sent_folder)",
+    )
+    training = config.training
+    for folder in (training.rejection_folder, training.not_rejection_folder):
+        if folder is not None:
+            there = box.has_folder(folder)
+            yield Finding(
+                True,
+                f"{name} training folder {folder}",
+                "found (read-only)" if there else "not in this account (create it to label here)",
+            )
 
 
 def _connection_fix(message: str) -> str:

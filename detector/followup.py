@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from email.message import EmailMessage
 from functools import partial
 
@@ -85,12 +85,10 @@ class FollowUp:
         journal: Journal,
         *,
         stop: threading.Event,
-        first_since: Callable[[AccountConfig], date | None],
     ) -> None:
         self.config = config
         self.journal = journal
         self.stop = stop
-        self.first_since = first_since
         self._labels: LabelStore | None = None
 
     def close(self) -> None:
@@ -111,11 +109,14 @@ class FollowUp:
                 # A training folder is read whole, however old the mail in it.
                 label = partial(self._label, account, rejection=rejection, tally=tally)
                 self._read(account, mailbox, folder, None, label)
-        sent = mailbox.sent_folder()
-        if sent is not None and sent not in account.folders and not self.stop.is_set():
+        notes = self.journal.notes()
+        unsent = [n for n in notes if n.status in (Status.DRAFTED, Status.DELETED)]
+        # Sent is only read while a note may still be sent, and never further back than the
+        # first note: the user's years of sent mail are none of gracious's business.
+        sent = mailbox.sent_folder() if unsent and not self.stop.is_set() else None
+        if sent is not None and sent not in account.folders:
             cursor = self.journal.cursor(account.name, sent)
-            since = cursor.since if cursor is not None else self.first_since(account)
-            notes = self.journal.notes()
+            since = cursor.since if cursor is not None else _earliest(unsent)
             by_draft = {draft_token(n.draft_message_id): n for n in notes if n.draft_message_id}
             by_original = {n.key: n for n in notes}
             self._read(
@@ -235,6 +236,11 @@ class FollowUp:
                     note.key, Status.DELETED, reason="deleted from Drafts without being sent"
                 )
                 log.info("the draft for %s was deleted without being sent", note.ref)
+
+
+def _earliest(notes: list[Record]) -> date:
+    """The day before the first of ``notes`` was recorded (a day's margin for time zones)."""
+    return min(date.fromisoformat(n.created[:10]) for n in notes) - timedelta(days=1)
 
 
 def _plain(raw: bytes) -> str:

@@ -164,9 +164,7 @@ class Runner:
         self.options = options or PassOptions()
         self.stop = stop or threading.Event()
         self.now = now
-        self.followup = FollowUp(
-            config, journal, stop=self.stop, first_since=lambda a: self._since(a, None)
-        )
+        self.followup = FollowUp(config, journal, stop=self.stop)
 
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
@@ -396,7 +394,8 @@ class Runner:
         )
         self.journal.add_source(db, ctx.account.name, raw.folder, raw.source_id, message.key)
         self._advance(db, ctx, raw)
-        contact = contact_of(message, decision.found, decision.stage)
+        own = (self.config.identity.email,)
+        contact = contact_of(message, decision.found, decision.stage, own=own)
         if contact is not None:
             self.journal.add_contact(db, **asdict(contact))
         return inserted

@@ -190,6 +190,9 @@ def test_doctor_passes_on_a_working_account(imap_user: ImapUser, tmp_path: Path)
     out = done.stdout
     assert f"ok    account {imap_user.name} login" in out
     assert f"ok    account {imap_user.name} drafts: Drafts" in out
+    assert (
+        f"ok    account {imap_user.name} sent: Sent (read-only: shows which notes you sent)" in out
+    )
     assert f"ok    account {imap_user.name} IDLE: supported" in out
     assert out.rstrip().endswith("All checks passed.")
 
