@@ -88,8 +88,8 @@ def weekly_context(
         return day is not None and start <= day <= end
 
     rejections = [r for r in records if r.verdict and r.status != Status.ANSWER and within(_day(r))]
-    # Notes saved by the week's end and still waiting now.
-    waiting = [r for r in records if r.status == Status.DRAFTED and _created(r) <= end]
+    # Notes still waiting, for rejections that had arrived by the week's end.
+    waiting = [r for r in records if r.status == Status.DRAFTED and (_day(r) or _created(r)) <= end]
     answered = [r for r in records if r.answered and within(_answer_day(r))]
     if not (rejections or waiting or answered):
         return None
