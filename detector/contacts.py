@@ -10,6 +10,7 @@ same application, else from the same company, in that order. Pure functions over
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from detector.stage import Stage
 __all__ = [
     "RULES",
     "Contact",
+    "ContactIndex",
     "Recipient",
     "choose_recipient",
     "contact_of",
@@ -140,7 +142,57 @@ def _latest(contacts: Iterable[Contact]) -> Contact | None:
     return ordered[-1] if ordered else None
 
 
-def choose_recipient(message: Message, facts: Facts, contacts: Sequence[Contact]) -> Recipient:
+class ContactIndex:
+    """Contacts indexed by thread id, company key and domain name, for quick lookups.
+
+    A pass keeps one in memory and adds each new contact to it, instead of reading every
+    contact from the journal for every rejection.
+    """
+
+    def __init__(self, contacts: Iterable[Contact] = ()) -> None:
+        self._by_thread: dict[str, list[Contact]] = defaultdict(list)
+        self._by_company: dict[str, list[Contact]] = defaultdict(list)
+        self._by_domain: dict[str, list[Contact]] = defaultdict(list)
+        for contact in contacts:
+            self.add(contact)
+
+    def add(self, contact: Contact) -> None:
+        """Index one more contact."""
+        for message_id in contact.thread:
+            self._by_thread[message_id].append(contact)
+        if contact.company:
+            self._by_company[contact.company].append(contact)
+        if contact.domain:
+            self._by_domain[_folded(contact.domain.split(".")[0])].append(contact)
+
+    def candidates(self, message: Message, facts: Facts) -> list[Contact]:
+        """Every contact in ``message``'s thread or possibly of its company (a superset)."""
+        found: dict[str, Contact] = {}
+        for message_id in thread_ids(message):
+            found.update((c.key, c) for c in self._by_thread.get(message_id, ()))
+        if facts.company:
+            key = company_key(facts.company)
+            found.update((c.key, c) for c in self._by_company.get(key, ()))
+            folded = _folded(key)
+            if len(folded) >= 4:
+                for label, contacts in self._by_domain.items():
+                    if label.startswith(folded):
+                        found.update((c.key, c) for c in contacts)
+        found.pop(message.key, None)
+        return list(found.values())
+
+
+def _pool(
+    message: Message, facts: Facts, contacts: Sequence[Contact] | ContactIndex
+) -> list[Contact]:
+    if isinstance(contacts, ContactIndex):
+        return contacts.candidates(message, facts)
+    return [c for c in contacts if c.key != message.key]
+
+
+def choose_recipient(
+    message: Message, facts: Facts, contacts: Sequence[Contact] | ContactIndex
+) -> Recipient:
     """The person to thank for a rejection, and the rule that chose them.
 
     A human reply address in the mail wins. Otherwise (a relay or a role mailbox) the person who
@@ -152,7 +204,7 @@ def choose_recipient(message: Message, facts: Facts, contacts: Sequence[Contact]
     role = address is not None and bool(ROLE_MAILBOX.match(address.split("@")[0]))
     if address and not role:
         return Recipient(address, facts.contact_name, "sender")
-    earlier = [c for c in contacts if c.key != message.key]
+    earlier = _pool(message, facts, contacts)
     ids = set(thread_ids(message))
 
     def in_thread(c: Contact) -> bool:
@@ -178,12 +230,13 @@ def choose_recipient(message: Message, facts: Facts, contacts: Sequence[Contact]
     return Recipient(None, None, "none")
 
 
-def had_interview(message: Message, facts: Facts, contacts: Sequence[Contact]) -> bool:
+def had_interview(
+    message: Message, facts: Facts, contacts: Sequence[Contact] | ContactIndex
+) -> bool:
     """Whether earlier mail about this application (thread or company) was about an interview."""
     ids = set(thread_ids(message))
     return any(
         c.stage == Stage.INTERVIEW
-        and c.key != message.key
         and (bool(ids & set(c.thread)) or _same_company(facts.company, c))
-        for c in contacts
+        for c in _pool(message, facts, contacts)
     )

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from functools import partial
 
 from detector.config import AccountConfig, Config
-from detector.contacts import Contact, Recipient, choose_recipient, had_interview
+from detector.contacts import ContactIndex, Recipient, choose_recipient, had_interview
 from detector.errors import MessageError
 from detector.facts import Facts
 from detector.labels import LabelStore, UnreadableMail
@@ -42,13 +42,12 @@ class Tally:
     skipped: int = 0
 
 
-def address(journal: Journal, message: Message, facts: Facts) -> tuple[Facts, Recipient]:
+def address(contacts: ContactIndex, message: Message, facts: Facts) -> tuple[Facts, Recipient]:
     """The facts with the person to thank (see :mod:`detector.contacts`) and stage evidence.
 
     "Thank you for the interview" only when there was one: the rejection says so, or earlier
     mail from the same thread or company invited to or scheduled one.
     """
-    contacts = [Contact(*row) for row in journal.contacts()]
     recipient = choose_recipient(message, facts, contacts)
     name = facts.contact_name if recipient.rule in ("sender", "role") else recipient.name
     interviewed = facts.interviewed
@@ -229,6 +228,11 @@ class FollowUp:
         waiting = [n for n in self.journal.notes(account.name) if n.status == Status.DRAFTED]
         if not waiting:
             return
+        # Unchanged since the last look (nothing added or removed): nothing was deleted.
+        name = f"drafts-state:{account.name}"
+        state = mailbox.drafts_state()
+        if state == self.journal.meta(name):
+            return
         present = mailbox.draft_tokens()
         for note in waiting:
             if note.draft_message_id and draft_token(note.draft_message_id) not in present:
@@ -236,6 +240,7 @@ class FollowUp:
                     note.key, Status.DELETED, reason="deleted from Drafts without being sent"
                 )
                 log.info("the draft for %s was deleted without being sent", note.ref)
+        self.journal.set_meta(name, state)
 
 
 def _earliest(notes: list[Record]) -> date:

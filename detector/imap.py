@@ -57,6 +57,7 @@ class ImapMailbox:
         self._drafts: str | None = account.drafts_folder
         self._selected: str | None = None
         self._uidnext: int | None = None  # UIDNEXT of the IDLE folder when last looked at
+        self._listed: list[tuple[tuple[bytes, ...], bytes, str]] | None = None
 
     # --- connection ----------------------------------------------------------------------------
 
@@ -136,6 +137,7 @@ class ImapMailbox:
             _discard(self._client)
         self._client = None
         self._selected = None
+        self._listed = None
 
     @property
     def client(self) -> imapclient.IMAPClient:
@@ -166,7 +168,13 @@ class ImapMailbox:
 
     def has_folder(self, folder: str) -> bool:
         """Whether the server lists ``folder``."""
-        return bool(self.client.folder_exists(folder))
+        return any(str(name) == folder for _, _, name in self._list())
+
+    def _list(self) -> list[tuple[tuple[bytes, ...], bytes, str]]:
+        """LIST, once per connection: Drafts, Sent and the training folders all need it."""
+        if self._listed is None:
+            self._listed = list(self.client.list_folders())
+        return self._listed
 
     def scan(
         self, folder: str, *, uidvalidity: int | None, after_uid: int, since: date | None
@@ -216,7 +224,7 @@ class ImapMailbox:
         """The \\Drafts folder (RFC 6154), else a usual name, else the configured one."""
         if self._drafts:
             return self._drafts
-        listed = self.client.list_folders()
+        listed = self._list()
         for flags, _, name in listed:
             if b"\\Drafts" in flags:
                 self._drafts = str(name)
@@ -244,6 +252,11 @@ class ImapMailbox:
         self.client.append(folder, raw, flags=_DRAFT_FLAGS)
         return folder
 
+    def drafts_state(self) -> str:
+        """UIDVALIDITY, UIDNEXT and EXISTS: any message added or removed changes one of them."""
+        status = self._examine(self.drafts_folder())
+        return "/".join(str(status.get(k, "")) for k in (b"UIDVALIDITY", b"UIDNEXT", b"EXISTS"))
+
     def draft_tokens(self) -> set[str]:
         """One SEARCH and one header FETCH (PEEK) over Drafts, however many drafts there are."""
         self._examine(self.drafts_folder())
@@ -260,7 +273,7 @@ class ImapMailbox:
         """The \\Sent folder (RFC 6154), else a usual name, else the configured one, else None."""
         if self._config.sent_folder:
             return self._config.sent_folder
-        listed = self.client.list_folders()
+        listed = self._list()
         for flags, _, name in listed:
             if b"\\Sent" in flags:
                 return str(name)

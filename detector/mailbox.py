@@ -141,6 +141,9 @@ class Mailbox(Protocol):
     def draft_tokens(self) -> set[str]:
         """The :func:`draft_token` of every gracious draft still in Drafts (read-only)."""
 
+    def drafts_state(self) -> str:
+        """A cheap fingerprint of the Drafts folder: equal fingerprints, same messages in it."""
+
     def sent_folder(self) -> str | None:
         """The folder of sent mail (read-only, to see which drafts were sent), if there is one."""
 

@@ -7,6 +7,7 @@ with the draft and seen flags in the file name (``:2,DS``), as a mail client wou
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mailbox
 import os
@@ -40,6 +41,7 @@ class MaildirMailbox:
         self._root = Path(account.maildir or ".")
         self._drafts_name = account.drafts_folder
         self._sent_name = account.sent_folder
+        self._heads: dict[Path, set[str]] = {}
 
     def open(self) -> None:
         """Check that the root is a maildir."""
@@ -129,26 +131,38 @@ class MaildirMailbox:
 
     def has_draft(self, message_id: str) -> bool:
         """Whether a file in the Drafts maildir carries this Message-ID."""
-        token = draft_token(message_id).encode()
+        return draft_token(message_id) in self.draft_tokens()
+
+    def drafts_state(self) -> str:
+        """The Drafts file names (a flag change renames a file, a new draft adds one)."""
         path = self.drafts_path()
-        for sub in ("cur", "new"):
-            folder = path / sub
-            if not folder.is_dir():
-                continue
-            for file in folder.iterdir():
-                if _head_contains(file, token):
-                    return True
-        return False
+        names = sorted(
+            f"{sub}/{entry.name}"
+            for sub in ("cur", "new")
+            if (path / sub).is_dir()
+            for entry in os.scandir(path / sub)
+        )
+        return hashlib.sha256("\n".join(names).encode("utf-8", "surrogateescape")).hexdigest()
 
     def draft_tokens(self) -> set[str]:
-        """The draft tokens in the headers of every file in the Drafts maildir."""
+        """The draft tokens in the headers of every file in the Drafts maildir.
+
+        Maildir files never change once written (a flag change renames them), so each file's
+        header is read once per mailbox and remembered by its path; only new files are read.
+        """
         found: set[str] = set()
+        seen: dict[Path, set[str]] = {}
         path = self.drafts_path()
         for sub in ("cur", "new"):
             folder = path / sub
             if folder.is_dir():
                 for file in folder.iterdir():
-                    found |= tokens_in(_head(file))
+                    tokens = self._heads.get(file)
+                    if tokens is None:
+                        tokens = tokens_in(_head(file))
+                    seen[file] = tokens
+                    found |= tokens
+        self._heads = seen
         return found
 
     def sent_folder(self) -> str | None:
@@ -203,7 +217,3 @@ def _head(file: Path) -> bytes:
     if end == -1:
         end = head.find(b"\r\n\r\n")
     return head if end == -1 else head[:end]
-
-
-def _head_contains(file: Path, token: bytes) -> bool:
-    return token in _head(file)

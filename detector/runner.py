@@ -31,7 +31,7 @@ from email.message import EmailMessage
 from detector.classifier import Model, Verdict, classify, classify_many
 from detector.compose import compose
 from detector.config import AccountConfig, Config
-from detector.contacts import Recipient, contact_of, thread_ids
+from detector.contacts import Contact, ContactIndex, Recipient, contact_of, thread_ids
 from detector.credentials import CredentialsError, resolve_credentials
 from detector.errors import GraciousError, MessageError
 from detector.facts import Facts, extract
@@ -165,6 +165,7 @@ class Runner:
         self.stop = stop or threading.Event()
         self.now = now
         self.followup = FollowUp(config, journal, stop=self.stop)
+        self._contact_index: ContactIndex | None = None
 
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
@@ -339,7 +340,7 @@ class Runner:
         note = note_answered_by(self.journal, message)
         facts, recipient, reply = found, None, None
         if verdict.is_rejection and note is None:
-            facts, recipient = address(self.journal, message, found)
+            facts, recipient = address(self._contacts(), message, found)
             reply = compose(message, facts, self.config, now=self.now())
         band = self.config.detector.uncertain_below
         if note is not None:
@@ -398,6 +399,8 @@ class Runner:
         contact = contact_of(message, decision.found, decision.stage, own=own)
         if contact is not None:
             self.journal.add_contact(db, **asdict(contact))
+            if self._contact_index is not None:
+                self._contact_index.add(contact)
         return inserted
 
     def _complete(self, mailbox: Mailbox, entry: Entry, summary: Summary) -> None:
@@ -426,6 +429,12 @@ class Runner:
         week = save_weekly_note(self.config, self.journal, mailbox, now=self.now())
         if week is not None:
             summary.saved.append(f"saved the weekly note for {week} to {mailbox.account}")
+
+    def _contacts(self) -> ContactIndex:
+        """The contacts index, read from the journal once per runner and kept up to date."""
+        if self._contact_index is None:
+            self._contact_index = ContactIndex(Contact(*row) for row in self.journal.contacts())
+        return self._contact_index
 
     def close(self) -> None:
         """Close what the pass opened besides the journal (the labeled store)."""

@@ -498,6 +498,21 @@ class Journal:
         )
         return [(*r[:7], tuple(json.loads(r[7] or "[]")), r[8]) for r in rows]
 
+    # --- small named values --------------------------------------------------------------------
+
+    def meta(self, name: str) -> str | None:
+        """A value remembered under ``name`` (e.g. a folder's fingerprint)."""
+        row = self._db.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, name: str, value: str) -> None:
+        """Remember ``value`` under ``name``."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value=excluded.value",
+                (name, value),
+            )
+
     # --- weekly digests ------------------------------------------------------------------------
 
     def digest(self, week: str) -> tuple[str, str, bytes, str] | None:
