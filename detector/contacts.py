@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from detector.employer import company_key
 from detector.facts import Facts
@@ -78,8 +79,12 @@ def org_domain(email: str) -> str | None:
     labels = email.rpartition("@")[2].lower().split(".")
     if len(labels) < 2:
         return None
-    keep = 3 if len(labels) > 2 and len(labels[-2]) <= 3 else 2
-    return ".".join(labels[-keep:])
+    # co.uk, com.au, ac.jp...: a second-level public suffix under a country code.
+    suffix = len(labels) > 2 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL
+    return ".".join(labels[-3:] if suffix else labels[-2:])
+
+
+_SECOND_LEVEL = frozenset("co com ac org net gov edu ltd plc or ne go nhs sch gob".split())
 
 
 def _person(message: Message, own: Collection[str]) -> bool:
@@ -126,7 +131,11 @@ def _same_company(company: str | None, contact: Contact) -> bool:
     if contact.domain:
         name = _folded(contact.domain.split(".")[0])
         folded = _folded(key)
-        return len(folded) >= 4 and (name == folded or name.startswith(folded))
+        if len(folded) < 4:
+            return False
+        # "Northwind Labs" at northwind-labs.com; but a contact whose own mail named another
+        # company (Metabase at metabase.com) is not Meta's, whatever the domain begins with.
+        return name == folded or (not contact.company and name.startswith(folded))
     return False
 
 
@@ -137,8 +146,17 @@ def _same_position(position: str | None, contact: Contact) -> bool:
     return bool(a) and bool(b) and (a == b or a in b or b in a)
 
 
+def _moment(stamp: str) -> datetime:
+    """A contact's date as an aware datetime (dates are written with their own offsets)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _latest(contacts: Iterable[Contact]) -> Contact | None:
-    ordered = sorted(contacts, key=lambda c: (c.stage == Stage.INTERVIEW, c.seen))
+    ordered = sorted(contacts, key=lambda c: (c.stage == Stage.INTERVIEW, _moment(c.seen)))
     return ordered[-1] if ordered else None
 
 

@@ -196,7 +196,12 @@ class Journal:
     """The SQLite journal; one per process, used from one thread at a time."""
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
-        """Open (and create) the journal; ``readonly`` never writes to disk (for dry runs)."""
+        """Open (and create) the journal; ``readonly`` never changes it (for dry runs, review).
+
+        Read-only, SQLite may still create its ``-wal`` and ``-shm`` side files for a journal in
+        WAL mode; the journal's contents are never changed, and an older journal is read as it
+        is (the tables and columns it lacks read as empty).
+        """
         self.path = path
         try:
             if readonly:
@@ -208,6 +213,7 @@ class Journal:
                     self._db.executescript(_SCHEMA)
                     self._add_columns()
                 self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
+                self._tables = _tables(self._db)
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
@@ -231,6 +237,7 @@ class Journal:
                 (str(SCHEMA_VERSION),),
             )
         self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
+        self._tables = _tables(self._db)
 
     def _add_columns(self) -> None:
         present = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
@@ -493,6 +500,8 @@ class Journal:
 
     def contacts(self) -> list[tuple[Any, ...]]:
         """Every contact row: key, email, name, company, domain, stage, position, thread, seen."""
+        if "contacts" not in self._tables:
+            return []  # an older journal opened read-only
         rows = self._db.execute(
             "SELECT key, email, name, company, domain, stage, position, thread, seen FROM contacts"
         )
@@ -517,6 +526,8 @@ class Journal:
 
     def digest(self, week: str) -> tuple[str, str, bytes, str] | None:
         """The week's digest: account, Message-ID, bytes and status; None before it is made."""
+        if "digests" not in self._tables:
+            return None
         row = self._db.execute(
             "SELECT account, message_id, draft, status FROM digests WHERE week=?", (week,)
         ).fetchone()
@@ -585,6 +596,10 @@ def _record(row: tuple[Any, ...]) -> Record:
         answered=row[22],
         answered_by=row[23],
     )
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def _sortable(stamp: str) -> str:
