@@ -241,18 +241,20 @@ class Daemon:
 
     def _pass_once(self, state: _Account) -> bool:
         account, config, model = state.config, self.config, self.current_model()
-        journal = Journal(config.state.resolved())
+        summary = None
         try:
-            runner = Runner(config, model, journal, options=PassOptions(), stop=self.stop)
+            # Opening the journal can fail too (a locked or full disk): retried like the rest.
+            journal = Journal(config.state.resolved())
             try:
-                summary = runner.run_account(account, open_mailbox(account, config))
+                runner = Runner(config, model, journal, options=PassOptions(), stop=self.stop)
+                try:
+                    summary = runner.run_account(account, open_mailbox(account, config))
+                finally:
+                    runner.close()
             finally:
-                runner.close()
+                journal.close()
         except GraciousError as err:
             log.error("account %s: %s", account.name, err)
-            summary = None
-        finally:
-            journal.close()
         if summary is not None and not summary.errors:
             if summary.checked:
                 log.info("account %s: %s", account.name, summary.line())

@@ -222,10 +222,24 @@ class Journal:
             # draft protocol does not need more, since a draft is always looked for before it
             # is appended.
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
-            self._upgrade()
+            if self._version() != SCHEMA_VERSION:
+                # Only a new or older journal is written to on open: passes of several accounts
+                # open it at once, and a current journal needs no lock to be opened.
+                self._db.executescript(_SCHEMA)
+                self._upgrade()
+            else:
+                self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
+                self._tables = _tables(self._db)
         except (sqlite3.Error, OSError) as err:
             raise JournalError(f"cannot open the journal at {path}: {err}") from err
+
+    def _version(self) -> int | None:
+        """The schema version the journal records, None for a new file."""
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE name='schema_version'").fetchone()
+        except sqlite3.OperationalError:
+            return None  # no meta table: a new journal
+        return int(row[0]) if row else None
 
     def _upgrade(self) -> None:
         """Bring an older journal to this schema in one transaction; a new one is created so."""

@@ -124,7 +124,7 @@ def test_one_failing_account_never_stops_the_others(
     ]
     with daemon(write_config(tmp_path, accounts)) as running:
         assert wait_for(lambda: draft_ids(good) == {draft_id("<both-1@northwind-labs.com>"): 1})
-        assert wait_for(lambda: running.said(f"account {bad.name}: retrying in"))
+        assert wait_for(lambda: running.said(f"account {bad.name}: retrying in")), running.lines
         assert running.running()
     assert all("wrong-password-123" not in line for line in running.lines)
     assert running.said(f"account {bad.name}: login as {bad.name}")
