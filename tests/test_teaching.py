@@ -36,9 +36,16 @@ from detector.registry import SHIPPED, ModelRegistry
 from detector.state import Journal, Status, ref
 from detector.training import split_holdout
 
-# The admission letter the shipped model takes for a job rejection; the others teach it.
-TARGET = ADMISSIONS[8]
-TEACHING = [a for a in ADMISSIONS if a is not TARGET] + [ADMISSION_TARGET]
+
+def _blind_spot(model: Model) -> tuple[tuple[str, str, str, str], list[tuple[str, str, str, str]]]:
+    """The admission letter the shipped model is surest is a job rejection, and the others.
+
+    Chosen at run time, so the test keeps its premise when the corpus grows; it fails, saying
+    so, only once the shipped model gets every one of these letters right.
+    """
+    letters = [*ADMISSIONS, ADMISSION_TARGET]
+    target = max(letters, key=lambda a: classify(model, parse(mail(a))).probability)
+    return target, [a for a in letters if a is not target]
 
 
 def _labels(directory: Path) -> list[tuple[str, bool, str]]:
@@ -49,11 +56,12 @@ def _labels(directory: Path) -> list[tuple[str, bool, str]]:
 def test_a_training_folder_teaches_what_the_shipped_model_got_wrong(
     imap_user: ImapUser, tmp_path: Path, shipped_model: Model
 ) -> None:
-    target = mail(TARGET, day=20)
+    letter, teaching = _blind_spot(shipped_model)
+    target = mail(letter, day=20)
     # The premise: the shipped model drafts a reply to this admission decision.
-    assert classify(shipped_model, parse(target)).is_rejection
+    assert classify(shipped_model, parse(target)).is_rejection, "no blind spot left to teach"
     create_folder(imap_user, "Teach-Not")
-    append_messages(imap_user, "Teach-Not", [mail(a, day=i) for i, a in enumerate(TEACHING)])
+    append_messages(imap_user, "Teach-Not", [mail(a, day=i) for i, a in enumerate(teaching)])
     append_messages(imap_user, "INBOX", [rejection_mail()])
     sections = {"training": {"rejection_folder": "Teach-Yes", "not_rejection_folder": "Teach-Not"}}
     config = write_config(tmp_path, [imap_account(imap_user, tmp_path)], sections=sections)
@@ -67,7 +75,7 @@ def test_a_training_folder_teaches_what_the_shipped_model_got_wrong(
     # Read-only: the training folder is exactly as it was (no \Seen, no MODSEQ change).
     assert snapshot(imap_user, "Teach-Not") == before
     assert _labels(tmp_path) == sorted(
-        (parse(mail(a, day=i)).key, False, "folder") for i, a in enumerate(TEACHING)
+        (parse(mail(a, day=i)).key, False, "folder") for i, a in enumerate(teaching)
     )
     # The second pass reads nothing twice.
     again = gracious("run", "--once", "-c", str(config))
