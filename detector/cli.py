@@ -530,7 +530,10 @@ def _review(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"Nothing to review yet: no journal at {path}. Run `gracious run --once` first.")
         return 0
-    since = datetime.now(UTC) - timedelta(days=args.since) if args.since is not None else None
+    try:
+        since = datetime.now(UTC) - timedelta(days=args.since) if args.since is not None else None
+    except OverflowError:
+        raise GraciousError(f"--since {args.since}: too many days") from None
     journal = Journal(path, readonly=True)
     try:
         records = journal.records(since=since)
@@ -579,7 +582,7 @@ def _digest(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     try:
         week = iso_week(args.week) if args.week else last_week(now.date())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise GraciousError(f"{args.week!r} is not an ISO week like 2026-W47") from None
     path = config.state.resolved()
     records = []

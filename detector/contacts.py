@@ -84,6 +84,18 @@ def org_domain(email: str) -> str | None:
     return ".".join(labels[-3:] if suffix else labels[-2:])
 
 
+# Mail providers anyone has an address at: a domain here says nothing about an employer.
+FREEMAIL = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com ymail.com "
+    "icloud.com me.com mac.com aol.com proton.me protonmail.com gmx.de gmx.net gmx.com web.de "
+    "t-online.de freenet.de orange.fr wanadoo.fr free.fr laposte.net sfr.fr libero.it "
+    "virgilio.it hotmail.fr hotmail.de hotmail.it hotmail.es yahoo.fr yahoo.de yahoo.es "
+    "yahoo.co.uk btinternet.com sky.com virginmedia.com comcast.net verizon.net att.net "
+    "zoho.com yandex.ru mail.ru qq.com 163.com naver.com seznam.cz wp.pl o2.pl interia.pl "
+    "telenet.be skynet.be ziggo.nl kpnmail.nl xs4all.nl bluewin.ch terra.com.br uol.com.br "
+    "bol.com.br".split()
+)
+
 _SECOND_LEVEL = frozenset("co com ac org net gov edu ltd plc or ne go nhs sch gob".split())
 
 
@@ -99,8 +111,12 @@ def _person(message: Message, own: Collection[str]) -> bool:
 def contact_of(
     message: Message, facts: Facts, stage: str, *, own: Collection[str] = ()
 ) -> Contact | None:
-    """The person who wrote ``message``; None for relays, role mailboxes and the user (``own``)."""
-    if not _person(message, {o.lower() for o in own}):
+    """The person who wrote ``message`` about an application.
+
+    None for relays, role mailboxes, the user (``own``) and mail that is not about an
+    application (a friend's, a newsletter): a draft must never go to them.
+    """
+    if stage == Stage.OTHER or not _person(message, {o.lower() for o in own}):
         return None
     sender = message.sender
     assert sender is not None  # noqa: S101 - _person checked it
@@ -128,7 +144,7 @@ def _same_company(company: str | None, contact: Contact) -> bool:
     key = company_key(company)
     if contact.company and (contact.company == key):
         return True
-    if contact.domain:
+    if contact.domain and contact.domain not in FREEMAIL:
         name = _folded(contact.domain.split(".")[0])
         folded = _folded(key)
         if len(folded) < 4:
@@ -180,7 +196,7 @@ class ContactIndex:
             self._by_thread[message_id].append(contact)
         if contact.company:
             self._by_company[contact.company].append(contact)
-        if contact.domain:
+        if contact.domain and contact.domain not in FREEMAIL:
             self._by_domain[_folded(contact.domain.split(".")[0])].append(contact)
 
     def candidates(self, message: Message, facts: Facts) -> list[Contact]:
@@ -209,7 +225,11 @@ def _pool(
 
 
 def choose_recipient(
-    message: Message, facts: Facts, contacts: Sequence[Contact] | ContactIndex
+    message: Message,
+    facts: Facts,
+    contacts: Sequence[Contact] | ContactIndex,
+    *,
+    own: Collection[str] = (),
 ) -> Recipient:
     """The person to thank for a rejection, and the rule that chose them.
 
@@ -219,6 +239,8 @@ def choose_recipient(
     (careers@) found in the mail is the fallback; never a no-reply address.
     """
     address = facts.reply_to
+    if address is not None and address.lower() in {o.lower() for o in own}:
+        address = None  # "this email was sent to you@...": never a draft to oneself
     role = address is not None and bool(ROLE_MAILBOX.match(address.split("@")[0]))
     if address and not role:
         return Recipient(address, facts.contact_name, "sender")
@@ -255,6 +277,9 @@ def had_interview(
     ids = set(thread_ids(message))
     return any(
         c.stage == Stage.INTERVIEW
-        and (bool(ids & set(c.thread)) or _same_company(facts.company, c))
+        and (
+            bool(ids & set(c.thread))
+            or (_same_company(facts.company, c) and _same_position(facts.position, c))
+        )
         for c in _pool(message, facts, contacts)
     )

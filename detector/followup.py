@@ -13,7 +13,7 @@ import email
 import email.policy
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -42,23 +42,21 @@ class Tally:
     skipped: int = 0
 
 
-def address(contacts: ContactIndex, message: Message, facts: Facts) -> tuple[Facts, Recipient]:
+def address(
+    contacts: ContactIndex, message: Message, facts: Facts, *, own: Collection[str] = ()
+) -> tuple[Facts, Recipient]:
     """The facts with the person to thank (see :mod:`detector.contacts`) and stage evidence.
 
     "Thank you for the interview" only when there was one: the rejection says so, or earlier
     mail from the same thread or company invited to or scheduled one.
     """
-    recipient = choose_recipient(message, facts, contacts)
+    recipient = choose_recipient(message, facts, contacts, own=own)
+    # The greeting names the person the draft goes to, never the relay mail's signer.
     name = facts.contact_name if recipient.rule in ("sender", "role") else recipient.name
     interviewed = facts.interviewed
     if not interviewed and had_interview(message, facts, contacts):
         interviewed = True
-    updated = replace(
-        facts,
-        reply_to=recipient.email,
-        contact_name=name or facts.contact_name,
-        interviewed=interviewed,
-    )
+    updated = replace(facts, reply_to=recipient.email, contact_name=name, interviewed=interviewed)
     return updated, recipient
 
 
@@ -157,6 +155,14 @@ class FollowUp:
                 if self.stop.is_set():
                     return
                 raw = fetched.get(item.source_id)
+                if item.size > limit:
+                    log.warning(
+                        "account %s: %s %s: not read, larger than max_message_kb (%d KB)",
+                        account.name,
+                        folder,
+                        item.source_id,
+                        item.size // 1024,
+                    )
                 key = handle(raw) if raw is not None else None
                 self._done(account.name, scan, since, item, key)
 
@@ -214,6 +220,13 @@ class FollowUp:
         edited = not _contains_draft(sent, note.draft)
         when = sent.date.isoformat() if sent.date else ""
         self.journal.mark_sent(note.key, edited=edited, message_id=sent.message_id, when=when)
+        # The lookups were built before this pass: a follow-up in the same thread later in
+        # Sent must not count as a second sending of the same note.
+        marked = replace(note, status=Status.SENT_EDITED if edited else Status.SENT)
+        for lookup in (by_draft, by_original):
+            for key, value in list(lookup.items()):
+                if value.key == note.key:
+                    lookup[key] = marked
         tally.sent += 1
         log.info("note %s was sent%s", note.ref, " after edits" if edited else "")
         return sent.key

@@ -272,7 +272,14 @@ class ImapMailbox:
     def sent_folder(self) -> str | None:
         """The \\Sent folder (RFC 6154), else a usual name, else the configured one, else None."""
         if self._config.sent_folder:
-            return self._config.sent_folder
+            if self.has_folder(self._config.sent_folder):
+                return self._config.sent_folder
+            log.warning(
+                "account %s: sent_folder %r does not exist; sent notes are not tracked",
+                self.account,
+                self._config.sent_folder,
+            )
+            return None
         listed = self._list()
         for flags, _, name in listed:
             if b"\\Sent" in flags:

@@ -198,6 +198,11 @@ def _reasons(cand: Figures, act: Figures) -> list[str]:
         c, a = round(getattr(cand.combined, name), 3), round(getattr(act.combined, name), 3)
         if c < a:
             reasons.append(f"{name} on all held-out data would drop from {a:.3f} to {c:.3f}")
+        if cand.user is not None and act.user is not None and name == "f1":
+            # The user's own labels are the point of retraining: they may not get worse either.
+            c, a = round(cand.user.f1, 3), round(act.user.f1, 3)
+            if c < a:
+                reasons.append(f"f1 on your labels would drop from {a:.3f} to {c:.3f}")
         c, a = round(getattr(cand.corpus, name), 3), round(getattr(act.corpus, name), 3)
         if c < a - CORPUS_TOLERANCE:
             reasons.append(

@@ -166,6 +166,14 @@ class Runner:
         self.now = now
         self.followup = FollowUp(config, journal, stop=self.stop)
         self._contact_index: ContactIndex | None = None
+        band = config.detector.uncertain_below
+        if band is not None and band >= model.threshold:
+            log.warning(
+                "detector.uncertain_below (%s) is not below the model's threshold (%s); "
+                "no mail will be marked uncertain",
+                band,
+                model.threshold,
+            )
 
     def run_account(self, account: AccountConfig, mailbox: Mailbox) -> Summary:
         """One pass over the account's watched folders; mailbox errors end it, state intact."""
@@ -193,7 +201,7 @@ class Runner:
             except (MailboxError, CredentialsError, OSError, ImapError, EOFError) as err:
                 summary.errors += 1
                 log.error("%s", _describe(account.name, err))
-            except GraciousError as err:  # a broken template, an unwritable journal: say so
+            except (GraciousError, sqlite3.Error) as err:  # a broken template, the journal
                 summary.errors += 1
                 log.error("account %s: %s", account.name, err)
             finally:
@@ -299,8 +307,10 @@ class Runner:
             return
         try:
             decision = self._decide(message, prepared.verdict)
-        except GraciousError:
-            raise  # a broken template: the account's pass stops with one clear error
+        except (GraciousError, sqlite3.Error):
+            # A broken template or a journal error: the pass stops with one clear error and the
+            # message is looked at again next time, never recorded as skipped.
+            raise
         except Exception as err:  # hostile input must not stop the pass: log, record, go on
             summary.skipped += 1
             log.warning("%s: skipped, could not process it (%s)", where, type(err).__name__)
@@ -340,7 +350,7 @@ class Runner:
         note = note_answered_by(self.journal, message)
         facts, recipient, reply = found, None, None
         if verdict.is_rejection and note is None:
-            facts, recipient = address(self._contacts(), message, found)
+            facts, recipient = address(self._contacts(), message, found, own=self._own())
             reply = compose(message, facts, self.config, now=self.now())
         band = self.config.detector.uncertain_below
         if note is not None:
@@ -395,8 +405,7 @@ class Runner:
         )
         self.journal.add_source(db, ctx.account.name, raw.folder, raw.source_id, message.key)
         self._advance(db, ctx, raw)
-        own = (self.config.identity.email,)
-        contact = contact_of(message, decision.found, decision.stage, own=own)
+        contact = contact_of(message, decision.found, decision.stage, own=self._own())
         if contact is not None:
             self.journal.add_contact(db, **asdict(contact))
             if self._contact_index is not None:
@@ -429,6 +438,11 @@ class Runner:
         week = save_weekly_note(self.config, self.journal, mailbox, now=self.now())
         if week is not None:
             summary.saved.append(f"saved the weekly note for {week} to {mailbox.account}")
+
+    def _own(self) -> frozenset[str]:
+        """The user's own addresses: never a contact, never a draft's recipient."""
+        names = [self.config.identity.email, *(a.username or "" for a in self.config.accounts)]
+        return frozenset(n.lower() for n in names if "@" in n)
 
     def _contacts(self) -> ContactIndex:
         """The contacts index, read from the journal once per runner and kept up to date."""

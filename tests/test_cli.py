@@ -479,3 +479,23 @@ def test_entry_points_classify(launcher: list[str], mail_dir: Path, tmp_path: Pa
     assert found["nope.eml"]["error"] == "cannot read file: No such file or directory"
     assert found["rejection.eml"]["rejection"] is True
     assert found["invitation.eml"]["rejection"] is False
+
+
+def test_out_of_range_days_and_weeks_are_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(f'[state]\npath = "{tmp_path / "j.sqlite3"}"\n', encoding="utf-8")
+    (tmp_path / "j.sqlite3").write_bytes(b"")
+    for argv, expected in (
+        (
+            ["review", "--since", "99999999", "-c", str(config)],
+            "Error: --since 99999999: too many days.\n",
+        ),
+        (
+            ["digest", "--week", "9999-W52", "-c", str(config)],
+            "Error: '9999-W52' is not an ISO week like 2026-W47.\n",
+        ),
+    ):
+        code, _, err = run(argv, capsys)
+        assert (code, err) == (1, expected)

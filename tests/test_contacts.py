@@ -343,10 +343,10 @@ def test_the_users_own_mail_is_not_a_contact() -> None:
         sender="Sam Keller <Sam@Example.org>",
         message_id="<reply@example.org>",
     )
-    assert contact_of(message, facts(), Stage.OTHER, own=("sam@example.org",)) is None
-    assert contact_of(message, facts(), Stage.OTHER, own=("SAM@example.org",)) is None
+    assert contact_of(message, facts(), Stage.INTERVIEW, own=("sam@example.org",)) is None
+    assert contact_of(message, facts(), Stage.INTERVIEW, own=("SAM@example.org",)) is None
     # Without ``own`` the same mail is just a person writing.
-    assert contact_of(message, facts(), Stage.OTHER) is not None
+    assert contact_of(message, facts(), Stage.INTERVIEW) is not None
 
 
 def test_a_person_becomes_a_contact_with_everything_the_journal_keeps() -> None:
@@ -460,3 +460,75 @@ def test_org_domain(address: str, domain: str | None) -> None:
 
 def test_org_domain_of_a_short_organisation_name_under_a_subdomain() -> None:
     assert org_domain("jane@mail.ibm.com") == "ibm.com"
+
+
+def test_mail_not_about_an_application_makes_no_contact() -> None:
+    # A friend at a company's domain, or a newsletter: a draft must never go to them.
+    message = mail(
+        "Hi Sam,\n\nDinner on Friday? Bring the board game.\n\nMarie\n",
+        sender="Marie Dubois <marie.dubois@northwind-labs.com>",
+        message_id="<dinner@northwind-labs.com>",
+    )
+    assert contact_of(message, facts(), Stage.OTHER) is None
+    assert contact_of(message, facts(), Stage.INTERVIEW) is not None
+
+
+def test_a_free_mail_domain_says_nothing_about_the_employer() -> None:
+    friend = Contact(
+        key="<f@orange.fr>",
+        email="marie.dubois@orange.fr",
+        name="Marie Dubois",
+        company=None,
+        domain="orange.fr",
+        stage=Stage.INTERVIEW,
+        position=None,
+        thread=("<f@orange.fr>",),
+        seen="2026-11-01T10:00:00+00:00",
+    )
+    rejection = mail(
+        "Dear Sam,\n\nWe will not move forward with your application.\n\nOrange Recruiting\n",
+        sender="Orange <no-reply@greenhouse-mail.io>",
+        message_id="<rej@greenhouse-mail.io>",
+    )
+    found = Facts(
+        company="Orange",
+        position=None,
+        contact_name=None,
+        reply_to=None,
+        interviewed=None,
+        language="en",
+    )
+    for pool in ([friend], ContactIndex([friend])):
+        assert choose_recipient(rejection, found, pool).rule == "none"
+
+
+def test_a_reply_address_of_the_user_is_never_the_recipient() -> None:
+    rejection = mail("Dear Sam,\n\nNo.\n", sender="X <no-reply@x.example>", message_id="<r@x>")
+    found = Facts(
+        company=None,
+        position=None,
+        contact_name=None,
+        reply_to="Sam@Example.org",
+        interviewed=None,
+        language="en",
+    )
+    assert choose_recipient(rejection, found, [], own=("sam@example.org",)).rule == "none"
+    assert choose_recipient(rejection, found, []).rule == "sender"
+
+
+def test_an_interview_for_another_role_is_no_interview_for_this_one() -> None:
+    other_role = Contact(
+        key="<inv@northwind-labs.com>",
+        email="priya@northwind-labs.com",
+        name="Priya Raman",
+        company="northwind labs",
+        domain="northwind-labs.com",
+        stage=Stage.INTERVIEW,
+        position="Marketing Manager",
+        thread=("<inv@northwind-labs.com>",),
+        seen="2026-03-01T10:00:00+00:00",
+    )
+    assert not had_interview(mail(), facts(), [other_role])
+    same_role = replace(other_role, position="Data Analyst")
+    assert had_interview(mail(), facts(), [same_role])
+    assert had_interview(mail(), facts(), ContactIndex([same_role]))

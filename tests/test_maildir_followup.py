@@ -209,3 +209,26 @@ def test_draft_tokens_are_the_gracious_drafts_in_drafts_and_nothing_else(
     mailbox = MaildirMailbox(load_config(config).accounts[0])
     assert mailbox.draft_tokens() == {draft_token(draft_id(ALDER)), draft_token(draft_id(BIRCH))}
     assert draft_token(draft_id(ALDER)) == draft_id(ALDER).strip("<>").split("@")[0]
+
+
+def test_a_follow_up_in_the_same_thread_is_not_a_second_sending(
+    tmp_path: Path, shipped_model: Model
+) -> None:
+    root = mail_root(tmp_path, "Drafts", "Sent")
+    config = config_for(tmp_path, root)
+    saved = first_pass(tmp_path, config, root, shipped_model)
+    send(saved[draft_id(ALDER)], root / ".Sent")
+    # Later in Sent, in the same pass: the user's own follow-up in the thread, new Message-ID.
+    follow_up = plain(
+        "Hi Mia,\n\nOne more thing: I would love to stay in touch.\n\nSam\n",
+        sender="Sam Keller <sam@example.org>",
+        subject="Re: Your application to Alder Systems",
+        message_id="<follow-up@example.org>",
+        date="Fri, 20 Nov 2026 09:00:00 +0000",
+        extra=[("In-Reply-To", ALDER), ("References", ALDER)],
+    )
+    (root / ".Sent" / "cur" / "1763990000.M9P100.laptop:2,S").write_bytes(follow_up)
+    second = run_pass(config, shipped_model)
+    assert second.sent == 1
+    assert record(tmp_path, ALDER).status == Status.SENT
+    assert record(tmp_path, ALDER).sent_message_id == draft_id(ALDER)

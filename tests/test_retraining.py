@@ -331,6 +331,7 @@ def test_equal_figures_promote_and_a_worse_candidate_is_refused(shipped_model: M
     assert worse.reasons == (
         "precision on all held-out data would drop from 1.000 to 0.667",
         "f1 on all held-out data would drop from 1.000 to 0.800",
+        "f1 on your labels would drop from 1.000 to 0.667",
     )
 
 
