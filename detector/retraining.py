@@ -9,8 +9,8 @@ which weigh more: they are the user's own mail. It is then judged on data it nev
   same ones, so both are measured on the same held-out data.
 
 The candidate is promoted only when it is not worse than the active model on all of that data
-in precision and in F1, and not worse by more than :data:`CORPUS_TOLERANCE` on the corpus slice
-alone. The second rule is what stops a poisoned or careless label set: flipped labels can make
+in precision and in F1, not worse in F1 on the user's labels, and not worse by more than
+:data:`CORPUS_TOLERANCE` on the corpus slice alone. The second rule is what stops a poisoned or careless label set: flipped labels can make
 a candidate agree with them better than the active model does, but not with the corpus.
 """
 
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
-from detector.classifier import Model, classify_many
+from detector.classifier import Model, classify_many, document
 from detector.corpus import LabeledMail, groups
 from detector.errors import MessageError
 from detector.evaluation import Metrics, metrics
@@ -213,8 +213,10 @@ def _reasons(cand: Figures, act: Figures) -> list[str]:
 
 
 def _probabilities(model: Model, mails: Sequence[LabeledMail]) -> np.ndarray:
-    verdicts = classify_many(model, [m.message for m in mails])
-    return np.array([v.probability for v in verdicts])
+    """Unrounded, as :func:`classify_many` compares them with the threshold."""
+    if not mails:
+        return np.zeros(0)
+    return np.asarray(model.pipeline.predict_proba([document(m.message) for m in mails])[:, 1])
 
 
 def _counts(mails: Sequence[LabeledMail]) -> dict[str, int]:
