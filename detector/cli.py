@@ -555,19 +555,25 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stats(args: argparse.Namespace) -> int:
+def _journal_records(config: Config, *, since: datetime | None = None) -> list[Any]:
+    """Every record in the journal (read-only), none when there is no journal yet."""
     from detector.state import Journal  # noqa: PLC0415
+
+    path = config.state.resolved()
+    if not path.is_file():
+        return []
+    journal = Journal(path, readonly=True)
+    try:
+        return journal.records(since=since)
+    finally:
+        journal.close()
+
+
+def _stats(args: argparse.Namespace) -> int:
     from detector.stats import format_stats, search_stats  # noqa: PLC0415
 
     config = load_config(args.config)
-    path = config.state.resolved()
-    records = []
-    if path.is_file():
-        journal = Journal(path, readonly=True)
-        try:
-            records = journal.records()
-        finally:
-            journal.close()
+    records = _journal_records(config)
     stats = search_stats(records)
     print(json.dumps(stats, ensure_ascii=False) if args.json else format_stats(stats))
     return 0
@@ -575,7 +581,6 @@ def _stats(args: argparse.Namespace) -> int:
 
 def _digest(args: argparse.Namespace) -> int:
     from detector.runner import describe_draft  # noqa: PLC0415
-    from detector.state import Journal  # noqa: PLC0415
     from detector.weekly import iso_week, last_week, render_weekly_note, weekly_context  # noqa: PLC0415
 
     config = load_config(args.config)
@@ -584,14 +589,7 @@ def _digest(args: argparse.Namespace) -> int:
         week = iso_week(args.week) if args.week else last_week(now.date())
     except (ValueError, OverflowError):
         raise GraciousError(f"{args.week!r} is not an ISO week like 2026-W47") from None
-    path = config.state.resolved()
-    records = []
-    if path.is_file():
-        journal = Journal(path, readonly=True)
-        try:
-            records = journal.records()
-        finally:
-            journal.close()
+    records = _journal_records(config)
     context = weekly_context(config, records, week=week, now=now)
     if context is None:
         print(f"Nothing to reflect on for {week[0]}: no rejections, no notes waiting, no answers.")
