@@ -30,12 +30,53 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_NOTE_WORDS = {
-    Status.DRAFTED: "waiting in Drafts",
-    Status.SENT: "sent",
-    Status.SENT_EDITED: "sent after edits",
-    Status.DELETED: "deleted",
-    Status.DRAFT_INTENT: "being saved",
+# What became of each note, in the note's language; keys are journal statuses and "answered".
+_NOTE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        Status.DRAFTED: "waiting in Drafts",
+        Status.SENT: "sent",
+        Status.SENT_EDITED: "sent after edits",
+        Status.DELETED: "deleted",
+        Status.DRAFT_INTENT: "being saved",
+        "answered": "answered",
+        "none": "no note",
+    },
+    "de": {
+        Status.DRAFTED: "wartet in den Entwürfen",
+        Status.SENT: "gesendet",
+        Status.SENT_EDITED: "bearbeitet und gesendet",
+        Status.DELETED: "gelöscht",
+        Status.DRAFT_INTENT: "wird gespeichert",
+        "answered": "beantwortet",
+        "none": "keine Nachricht",
+    },
+    "fr": {
+        Status.DRAFTED: "en attente dans les brouillons",
+        Status.SENT: "envoyé",
+        Status.SENT_EDITED: "envoyé après modification",
+        Status.DELETED: "supprimé",
+        Status.DRAFT_INTENT: "en cours d'enregistrement",
+        "answered": "a reçu une réponse",
+        "none": "pas de message",
+    },
+    "es": {
+        Status.DRAFTED: "esperando en Borradores",
+        Status.SENT: "enviado",
+        Status.SENT_EDITED: "enviado tras editarlo",
+        Status.DELETED: "eliminado",
+        Status.DRAFT_INTENT: "guardándose",
+        "answered": "respondido",
+        "none": "sin mensaje",
+    },
+    "nl": {
+        Status.DRAFTED: "wacht in Concepten",
+        Status.SENT: "verzonden",
+        Status.SENT_EDITED: "verzonden na bewerking",
+        Status.DELETED: "verwijderd",
+        Status.DRAFT_INTENT: "wordt opgeslagen",
+        "answered": "beantwoord",
+        "none": "geen bericht",
+    },
 }
 
 
@@ -68,8 +109,9 @@ def _day(record: Record) -> date | None:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
 
 
-def _item(record: Record) -> DigestItem:
-    note = "answered" if record.answered else _NOTE_WORDS.get(record.status, "no note")
+def _item(record: Record, language: str) -> DigestItem:
+    words = _NOTE_WORDS.get(language, _NOTE_WORDS["en"])
+    note = words["answered"] if record.answered else words.get(record.status, words["none"])
     return DigestItem(
         company=record.facts.get("company"),
         position=record.facts.get("position"),
@@ -98,9 +140,9 @@ def weekly_context(
         user_email=config.identity.email,
         week_start=start,
         week_end=end,
-        rejections=tuple(_item(r) for r in rejections),
-        waiting=tuple(_item(r) for r in waiting),
-        answered=tuple(_item(r) for r in answered),
+        rejections=tuple(_item(r, config.digest.language) for r in rejections),
+        waiting=tuple(_item(r, config.digest.language) for r in waiting),
+        answered=tuple(_item(r, config.digest.language) for r in answered),
         language=config.digest.language,
         date=now,
         message_id=digest_message_id(config, name),

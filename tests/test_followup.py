@@ -327,3 +327,40 @@ def test_the_weekly_note_appears_once_per_week(
         Counter(m.headers["Message-ID"] for m in read_folder(imap_user, "Drafts"))[draft_id(a_id)]
         == 1
     )
+
+
+def test_the_weekly_note_speaks_the_configured_language(tmp_path: Path) -> None:
+    from detector.state import Record  # noqa: PLC0415
+    from detector.weekly import iso_week, weekly_context  # noqa: PLC0415
+
+    config_path = write_config(
+        tmp_path, [], sections={"digest": {"weekly": True, "language": "de"}}
+    )
+    record = Record(
+        key="<r@x.example>",
+        account="a",
+        folder="INBOX",
+        source_id="1/1",
+        sender="jo@x.example",
+        subject="Ihre Bewerbung",
+        received="2026-11-17T09:00:00+00:00",
+        verdict=True,
+        probability=0.9,
+        model_version="v",
+        facts={"company": "Xenon GmbH", "position": "Analyst", "interviewed": False},
+        draft_message_id="<gracious.0123456789abcdef0123456789abcdef@example.org>",
+        draft=None,
+        status=Status.DRAFTED,
+        reason=None,
+        created="2026-11-17T10:00:00Z",
+        updated="2026-11-17T10:00:00Z",
+    )
+    context = weekly_context(
+        load_config(config_path),
+        [record],
+        week=iso_week("2026-W47"),
+        now=datetime(2026, 11, 23, tzinfo=UTC),
+    )
+    assert context is not None
+    assert context.language == "de"
+    assert [item.note for item in context.rejections] == ["wartet in den Entwürfen"]
