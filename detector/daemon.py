@@ -88,6 +88,8 @@ class Daemon:
                 f"{self.config.source or 'the configuration'}: no [[accounts]] configured"
             )
         self._install_signals()
+        # Create (or upgrade) the journal before the accounts' passes open it side by side.
+        Journal(self.config.state.resolved()).close()
         self.scheduler.start()
         self._start_accounts()
         self._schedule_retraining()

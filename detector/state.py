@@ -13,6 +13,8 @@ import fcntl
 import hashlib
 import json
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -96,6 +98,10 @@ _ADDED_COLUMNS = {
     "answered": "TEXT",
     "answered_by": "TEXT",
 }
+
+
+_SETUP = threading.Lock()  # one journal set-up at a time in this process
+_SETUP_ATTEMPTS = 10
 
 
 class JournalError(GraciousError):
@@ -217,21 +223,38 @@ class Journal:
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            # NORMAL in WAL mode: a commit survives a crash of gracious (not of the OS); the
-            # draft protocol does not need more, since a draft is always looked for before it
-            # is appended.
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            if self._version() != SCHEMA_VERSION:
-                # Only a new or older journal is written to on open: passes of several accounts
-                # open it at once, and a current journal needs no lock to be opened.
-                self._db.executescript(_SCHEMA)
-                self._upgrade()
-            else:
-                self._columns = {str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")}
-                self._tables = _tables(self._db)
+            with _SETUP:
+                self._setup()
         except (sqlite3.Error, OSError) as err:
             raise JournalError(f"cannot open the journal at {path}: {err}") from err
+
+    def _setup(self) -> None:
+        """WAL mode and the schema; only a new or older journal is written to on open.
+
+        Switching a new file to WAL mode takes a lock SQLite does not wait for, so two threads
+        creating the journal at once (a daemon's accounts) could fail: they take turns here, and
+        a file being set up by another process is waited for and tried again.
+        """
+        for attempt in range(_SETUP_ATTEMPTS):
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode: a commit survives a crash of gracious (not of the OS);
+                # the draft protocol does not need more, since a draft is always looked for
+                # before it is appended.
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                if self._version() != SCHEMA_VERSION:
+                    self._db.executescript(_SCHEMA)
+                    self._upgrade()
+                else:
+                    self._columns = {
+                        str(r[1]) for r in self._db.execute("PRAGMA table_info(messages)")
+                    }
+                    self._tables = _tables(self._db)
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or attempt == _SETUP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.2 * (attempt + 1))
 
     def _version(self) -> int | None:
         """The schema version the journal records, None for a new file."""

@@ -152,3 +152,28 @@ def test_a_journal_that_cannot_be_opened_names_its_path(tmp_path: Path) -> None:
     blocked.mkdir()
     with pytest.raises(JournalError, match=f"cannot open the journal at {blocked}"):
         Journal(blocked)
+
+
+def test_threads_creating_the_journal_at_once_all_succeed(tmp_path: Path) -> None:
+    # A daemon's accounts open a new journal side by side; switching a new file to WAL mode
+    # takes a lock SQLite does not wait for, which used to fail one of them now and then.
+    import threading  # noqa: PLC0415
+
+    failures: list[BaseException] = []
+    for round_ in range(20):
+        path = tmp_path / f"j{round_}" / "gracious.sqlite3"
+        start = threading.Barrier(6)
+
+        def open_it(target: Path = path, barrier: threading.Barrier = start) -> None:
+            barrier.wait()
+            try:
+                Journal(target).close()
+            except BaseException as err:  # collected and asserted below
+                failures.append(err)
+
+        threads = [threading.Thread(target=open_it) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
