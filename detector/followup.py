@@ -65,12 +65,8 @@ def note_answered_by(journal: Journal, message: Message) -> Record | None:
     ids = {i for i in (message.in_reply_to, *message.references) if i}
     if not ids:
         return None
-    tokens = {draft_token(i) for i in ids}
-    for note in journal.notes():
-        mine = {i for i in (note.draft_message_id, note.sent_message_id) if i}
-        if ids & mine or (note.draft_message_id and draft_token(note.draft_message_id) in tokens):
-            return note
-    return None
+    tokens = sorted({draft_token(i) for i in ids if draft_token(i) != i.strip("<>")})
+    return journal.note_replied_to(sorted(ids), tokens)
 
 
 class FollowUp:

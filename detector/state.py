@@ -24,7 +24,7 @@ from typing import Any
 
 from detector.errors import GraciousError
 
-__all__ = ["Cursor", "Entry", "Journal", "JournalError", "Record", "Status", "ref"]
+__all__ = ["Cursor", "Entry", "Journal", "JournalError", "Record", "Status", "moment", "ref"]
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -497,6 +497,24 @@ class Journal:
             args += (account,)
         return [_record(r) for r in self._db.execute(query, args)]
 
+    def note_replied_to(self, ids: Sequence[str], tokens: Sequence[str]) -> Record | None:
+        """The note whose draft or sent Message-ID is among ``ids`` (or carries a draft token).
+
+        One indexed-free query over the notes, instead of reading every note (drafts included)
+        for every reply that arrives.
+        """
+        if not ids and not tokens:
+            return None
+        marks = ", ".join("?" for _ in Status.NOTES)
+        ins = ", ".join("?" for _ in ids) or "NULL"
+        tokened = " OR ".join("instr(draft_message_id, ?) > 0" for _ in tokens) or "0"
+        query = (
+            self._select() + f" WHERE status IN ({marks}) AND (draft_message_id IN ({ins}) "
+            f"OR sent_message_id IN ({ins}) OR {tokened}) ORDER BY created LIMIT 1"
+        )
+        row = self._db.execute(query, (*Status.NOTES, *ids, *ids, *tokens)).fetchone()
+        return _record(row) if row else None
+
     def mark_sent(self, key: str, *, edited: bool, message_id: str | None, when: str) -> None:
         """The user sent the draft (as it was, or after editing it)."""
         status = Status.SENT_EDITED if edited else Status.SENT
@@ -639,15 +657,21 @@ def _tables(db: sqlite3.Connection) -> set[str]:
     return {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
+def moment(stamp: str | None) -> datetime | None:
+    """A journal timestamp (ISO, with any offset or ``Z``, or none) as an aware UTC datetime."""
+    if not stamp:
+        return None
+    try:
+        parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def _sortable(stamp: str) -> str:
     """An ISO timestamp in UTC as text that sorts by time, whatever offset it was written with."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    parsed = moment(stamp)
+    return parsed.strftime("%Y-%m-%dT%H:%M:%S") if parsed else stamp
 
 
 def _entry(row: tuple[Any, ...]) -> Entry:

@@ -19,16 +19,13 @@ from detector.message import Address
 from detector.relay import is_relay
 from detector.stage import Stage
 from detector.state import Record, Status
+from detector.state import moment as parse_moment
 
 __all__ = ["format_stats", "search_stats"]
 
 
 def _moment(record: Record) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(record.when.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return parse_moment(record.when)
 
 
 def _employer(record: Record) -> set[str]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from detector.config import Config
 from detector.errors import DraftError
 from detector.mailbox import Mailbox
-from detector.state import Journal, Record, Status
+from detector.state import Journal, Record, Status, moment
 from drafts import DigestContext, DigestItem, RenderError, as_bytes, render_digest
 
 __all__ = [
@@ -102,11 +102,8 @@ def digest_message_id(config: Config, week: str) -> str:
 
 
 def _day(record: Record) -> date | None:
-    try:
-        moment = datetime.fromisoformat(record.when.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).date()
+    when = moment(record.when)
+    return when.date() if when else None
 
 
 def _item(record: Record, language: str) -> DigestItem:
@@ -162,12 +159,8 @@ def render_weekly_note(config: Config, context: DigestContext) -> bytes:
 
 
 def _answer_day(record: Record) -> date | None:
-    if not record.answered:
-        return None
-    try:
-        return datetime.fromisoformat(record.answered.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
+    when = moment(record.answered)
+    return when.date() if when else None
 
 
 def save_weekly_note(
